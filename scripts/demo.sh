@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The main job: installs, builds (Release), and runs the end-to-end demo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "${IPVM_JOBS:-$(nproc)}" --target ipvm
+export IPVM_HOME="${IPVM_HOME:-$(mktemp -d)}"
+ipvm() { build/ipvm "$@"; }
+
+echo "== store a DAG (DAG-JSON in, DAG-CBOR stored)"
+about=$(echo '{"ceo":"Alice","founded":2024}' | ipvm dag put -)
+echo "about:   $about"
+company=$(echo "{\"name\":\"Fission\",\"about\":{\"/\":\"$about\"}}" | ipvm dag put -)
+echo "company: $company"
+root=$(echo "{\"company\":{\"/\":\"$company\"}}" | ipvm dag put -)
+echo "root:    $root"
+echo "== path lookup: $root/company/about/ceo"
+ipvm dag get "$root/company/about/ceo"
+echo

@@ -1,0 +1,69 @@
+// Content identifiers (CIDv0 and CIDv1).
+//
+// A Cid is a value type: version, content codec (multicodec code) and the full multihash bytes.
+// v0 is always dag-pb + sha2-256 and prints in base58btc ("Qm..."); v1 prints in base32 ("b...").
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "base/bytes.h"
+#include "base/error.h"
+
+namespace ipvm::ipld {
+
+// Multicodec codes we use.
+namespace codec {
+inline constexpr uint64_t kRaw = 0x55;
+inline constexpr uint64_t kDagPb = 0x70;
+inline constexpr uint64_t kDagCbor = 0x71;
+inline constexpr uint64_t kDagJson = 0x0129;
+inline constexpr uint64_t kLibp2pKey = 0x72;
+}  // namespace codec
+
+class Cid {
+ public:
+  Cid() = default;  // an empty, invalid CID (is_valid() == false)
+
+  // Builds a CIDv1 from a codec and a multihash (code + length + digest, already encoded).
+  static Cid v1(uint64_t codec, Bytes multihash);
+  // CIDv1 of `data` hashed with the multihash function `hash_code` (default sha2-256).
+  static Result<Cid> of(uint64_t codec, ByteView data, uint64_t hash_code = 0x12);
+
+  // Parses the binary form. `from_bytes` requires the whole input to be one CID;
+  // `read_prefix` reads one CID from the start of `in` and reports how many bytes it used.
+  static Result<Cid> from_bytes(ByteView in);
+  static Result<Cid> read_prefix(ByteView in, size_t& used);
+  // Parses the string form: "Qm..." (v0, base58btc) or a multibase-prefixed v1.
+  static Result<Cid> parse(std::string_view text);
+
+  bool is_valid() const { return version_ != 0 || !multihash_.empty(); }
+  uint64_t version() const { return version_; }
+  uint64_t codec() const { return codec_; }
+  const Bytes& multihash() const { return multihash_; }
+  uint64_t hash_code() const;   // the multihash function code
+  ByteView digest() const;      // the digest inside the multihash
+
+  Bytes to_bytes() const;               // binary form (v0: just the multihash)
+  std::string to_string() const;        // base58btc for v0, base32 lower for v1
+  // Checks that `data` hashes to this CID's multihash (same function, same digest).
+  Status verify(ByteView data) const;
+
+  friend bool operator==(const Cid&, const Cid&) = default;
+  friend std::strong_ordering operator<=>(const Cid& a, const Cid& b);
+
+ private:
+  uint64_t version_ = 0;
+  uint64_t codec_ = 0;
+  Bytes multihash_;
+};
+
+}  // namespace ipvm::ipld
+
+template <>
+struct std::hash<ipvm::ipld::Cid> {
+  size_t operator()(const ipvm::ipld::Cid& c) const noexcept;
+};

@@ -1,0 +1,24 @@
+// DAG-CBOR: canonical encoder and strict decoder (ipld/specs codecs/dag-cbor).
+//
+// Encoder: shortest integer and length heads, map keys in canonical order (the Value keeps them so),
+// floats always 64-bit, links as tag 42 over a bytes string of 0x00 + binary CID.
+// Decoder rejects anything the spec forbids and names the rule and the byte offset
+// (kind "dag-cbor"): non-minimal integers or lengths, indefinite lengths, unsorted or duplicate
+// keys, non-string keys, tags other than 42, NaN and infinities, undefined and other simple values,
+// 16/32-bit floats, invalid UTF-8, trailing bytes, nesting deeper than kMaxDepth. It never
+// allocates more than the input's size would allow.
+#pragma once
+
+#include "base/bytes.h"
+#include "base/error.h"
+#include "ipld/value.h"
+
+namespace ipvm::ipld {
+
+inline constexpr size_t kMaxDepth = 256;
+
+Bytes dag_cbor_encode(const Value& v);
+void dag_cbor_encode_into(const Value& v, Bytes& out);
+Result<Value> dag_cbor_decode(ByteView in);
+
+}  // namespace ipvm::ipld
