@@ -131,6 +131,10 @@ struct Module {
   uint32_t num_imported_tables = 0;
   uint32_t num_imported_memories = 0;
   uint32_t num_imported_globals = 0;
+  // Filled by the decoder so index lookups are O(1); when empty (hand-built modules) the accessors
+  // scan `imports` instead.
+  std::vector<uint32_t> imported_func_types;      // type index of each imported function
+  std::vector<GlobalType> imported_global_types;  // type of each imported global
 
   uint32_t total_funcs() const { return num_imported_funcs + static_cast<uint32_t>(functions.size()); }
   uint32_t total_tables() const { return num_imported_tables + static_cast<uint32_t>(tables.size()); }
