@@ -12,6 +12,7 @@
 
 #include "base/bytes.h"
 #include "base/error.h"
+#include "ipld/multibase.h"
 
 namespace ipvm::ipld {
 
@@ -30,6 +31,8 @@ class Cid {
 
   // Builds a CIDv1 from a codec and a multihash (code + length + digest, already encoded).
   static Cid v1(uint64_t codec, Bytes multihash);
+  // Builds a CIDv0 from a sha2-256 multihash (0x12 0x20 + 32 bytes); fails otherwise.
+  static Result<Cid> v0(Bytes multihash);
   // CIDv1 of `data` hashed with the multihash function `hash_code` (default sha2-256).
   static Result<Cid> of(uint64_t codec, ByteView data, uint64_t hash_code = 0x12);
 
@@ -49,6 +52,9 @@ class Cid {
 
   Bytes to_bytes() const;               // binary form (v0: just the multihash)
   std::string to_string() const;        // base58btc for v0, base32 lower for v1
+  std::string to_string(Base base) const;  // v1 in the given multibase (v0 is always base58btc)
+  void to_bytes_into(Bytes& out) const;  // appends the binary form
+  size_t encoded_size() const;           // size of the binary form
   // Checks that `data` hashes to this CID's multihash (same function, same digest).
   Status verify(ByteView data) const;
 

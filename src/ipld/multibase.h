@@ -4,6 +4,7 @@
 // base64url (u), base64urlpad (U).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,7 +37,10 @@ enum class Base : char {
 // Encodes with the prefix character.
 std::string multibase_encode(Base base, ByteView data);
 // Decodes a prefixed string; names the base and the offending character on error.
+// Base16/32/36 decode case-insensitively; padding is optional for the padded bases.
 Result<Bytes> multibase_decode(std::string_view text);
+// The base for a multibase table name ("base32", "base58btc", "base64urlpad", ...).
+std::optional<Base> base_from_name(std::string_view name);
 
 // Un-prefixed codecs, used directly by DAG-JSON (base64 standard, no padding) and CIDv0.
 std::string base58btc_encode(ByteView data);

@@ -1,0 +1,93 @@
+#include "ipld/cid.h"
+
+#include <gtest/gtest.h>
+
+#include <unordered_set>
+
+#include "ipld/multihash.h"
+
+namespace ipvm::ipld {
+namespace {
+
+TEST(Cid, ParsesAndPrintsV0) {
+  const char* s = "QmQg1v4o9xdT3Q14wh4S7dxZkDjyZ9ssFzFzyep1YrVJBY";
+  auto c = Cid::parse(s);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->version(), 0u);
+  EXPECT_EQ(c->codec(), codec::kDagPb);
+  EXPECT_EQ(c->hash_code(), hash::kSha2_256);
+  EXPECT_EQ(c->digest().size(), 32u);
+  EXPECT_EQ(c->to_string(), s);
+  EXPECT_EQ(c->to_bytes().size(), 34u);
+  EXPECT_EQ(*Cid::from_bytes(c->to_bytes()), *c);
+}
+
+TEST(Cid, ParsesAndPrintsV1) {
+  const char* s = "bafyreidj5idub6mapiupjwjsyyxhyhedxycv4vihfsicm2vt46o7morwlm";
+  auto c = Cid::parse(s);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->version(), 1u);
+  EXPECT_EQ(c->codec(), codec::kDagCbor);
+  EXPECT_EQ(c->to_string(), s);
+  EXPECT_EQ(*Cid::from_bytes(c->to_bytes()), *c);
+  // The same CID in other bases.
+  for (Base b : {Base::kBase58Btc, Base::kBase36, Base::kBase16, Base::kBase64Url, Base::kBase32Upper}) {
+    auto other = Cid::parse(c->to_string(b));
+    ASSERT_TRUE(other) << c->to_string(b);
+    EXPECT_EQ(*other, *c);
+  }
+  EXPECT_EQ(c->encoded_size(), c->to_bytes().size());
+}
+
+TEST(Cid, OfAndVerify) {
+  auto c = Cid::of(codec::kRaw, as_bytes("hello"));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->to_string(), "bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq");
+  EXPECT_TRUE(c->verify(as_bytes("hello")));
+  auto bad = c->verify(as_bytes("hello!"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind, "cid");
+  auto b2 = Cid::of(codec::kDagCbor, as_bytes("hello"), hash::kBlake2b256);
+  ASSERT_TRUE(b2);
+  EXPECT_TRUE(b2->verify(as_bytes("hello")));
+  EXPECT_EQ(*Cid::parse(b2->to_string()), *b2);
+}
+
+TEST(Cid, CompareAndHash) {
+  Cid a = *Cid::of(codec::kRaw, as_bytes("a"));
+  Cid b = *Cid::of(codec::kRaw, as_bytes("b"));
+  Cid a2 = *Cid::parse(a.to_string());
+  EXPECT_EQ(a, a2);
+  EXPECT_NE(a, b);
+  EXPECT_TRUE((a < b) != (b < a));
+  std::unordered_set<Cid> set{a, b, a2};
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_FALSE(Cid().is_valid());
+  EXPECT_TRUE(a.is_valid());
+}
+
+TEST(Cid, RejectsBadInput) {
+  for (const char* s : {"", "Qm", "QmQg1v4o9xdT3Q14wh4S7dxZkDjyZ9ssFzFzyep1YrVJB0", "bafy", "b",
+                        "xafyreidj5idub6mapiupjwjsyyxhyhedxycv4vihfsicm2vt46o7morwlm",
+                        "bafyreidj5idub6mapiupjwjsyyxhyhedxycv4vihfsicm2vt46o7morwl",
+                        "zQmQg1v4o9xdT3Q14wh4S7dxZkDjyZ9ssFzFzyep1YrVJBY"}) {
+    auto c = Cid::parse(s);
+    EXPECT_FALSE(c) << s;
+    if (!c) {
+      EXPECT_EQ(c.error().kind, "cid");
+    }
+  }
+  EXPECT_FALSE(Cid::from_bytes(Bytes{}));
+  EXPECT_FALSE(Cid::from_bytes(Bytes{0x02, 0x71, 0x12, 0x00}));  // version 2
+  EXPECT_FALSE(Cid::from_bytes(Bytes{0x01, 0x71, 0x12, 0x05, 0x00}));  // digest runs past the end
+  Bytes ok{0x01, 0x55, 0x00, 0x01, 0xaa};
+  EXPECT_TRUE(Cid::from_bytes(ok));
+  ok.push_back(0);
+  EXPECT_FALSE(Cid::from_bytes(ok));
+  size_t used = 0;
+  EXPECT_TRUE(Cid::read_prefix(ok, used));
+  EXPECT_EQ(used, 5u);
+}
+
+}  // namespace
+}  // namespace ipvm::ipld
