@@ -1,0 +1,32 @@
+// Per-call resource limits and the fuel model.
+//
+// Fuel: every WebAssembly instruction costs 1 unit (bulk memory/table operations add 1 per 64
+// elements or bytes touched; calls add 1). Costs are charged per basic block, at its entry, so the
+// amount used for a given module and input is the same on every machine. When the budget cannot
+// cover the next block the call either traps "out of fuel" or, with `suspend_on_fuel`, suspends
+// before that block (see execution.h); the unused remainder is never charged.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
+#include "wasm/module.h"
+
+namespace ipvm::wasm {
+
+inline constexpr uint64_t kUnlimitedFuel = uint64_t{1} << 62;
+
+struct CallLimits {
+  uint64_t fuel = kUnlimitedFuel;
+  bool suspend_on_fuel = false;           // exhausted fuel suspends instead of trapping
+  uint32_t max_call_depth = 20000;        // wasm frames; deeper: "call stack exhausted"
+  uint32_t max_stack_slots = 1u << 22;    // 64-bit value-stack slots (locals + operands)
+  uint32_t max_memory_pages = kMaxPages;  // memory.grow beyond this fails (returns -1)
+  uint32_t max_table_elements = 10'000'000;  // table.grow beyond this fails (returns -1)
+  uint32_t max_host_reentry = 64;         // nested host->wasm calls on the C stack
+  // Checked at function entries and loop headers, at least once per ~1M fuel units.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+};
+
+}  // namespace ipvm::wasm
