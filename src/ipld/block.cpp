@@ -1,0 +1,123 @@
+#include "ipld/block.h"
+
+#include "ipld/dag_cbor.h"
+#include "ipld/dag_json.h"
+
+namespace ipvm::ipld {
+
+Result<Value> decode_block(const Cid& cid, ByteView data) {
+  switch (cid.codec()) {
+    case codec::kDagCbor: return dag_cbor_decode(data);
+    case codec::kDagJson: return dag_json_decode(data);
+    case codec::kRaw: return Value::bytes(Bytes(data.begin(), data.end()));
+    default:
+      return failf("block", "cannot decode block {}: codec 0x{:x} is not dag-cbor, dag-json or raw",
+                   cid.to_string(), cid.codec());
+  }
+}
+
+void collect_links(const Value& v, std::vector<Cid>& out) {
+  switch (v.kind()) {
+    case Kind::kLink: out.push_back(v.as_link()); break;
+    case Kind::kList:
+      for (const Value& item : v.as_list()) collect_links(item, out);
+      break;
+    case Kind::kMap:
+      for (const auto& [key, item] : v.as_map()) collect_links(item, out);
+      break;
+    default: break;
+  }
+}
+
+namespace {
+
+// Protobuf wire format, just enough of it for dag-pb: varints and length-delimited fields.
+struct PbReader {
+  ByteView in;
+  size_t pos = 0;
+
+  bool done() const { return pos >= in.size(); }
+
+  Result<uint64_t> varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos >= in.size()) return failf("dag-pb", "truncated varint at byte {}", pos);
+      uint8_t b = in[pos++];
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    return failf("dag-pb", "varint too long at byte {}", pos);
+  }
+
+  Result<ByteView> delimited() {
+    IPVM_TRY(uint64_t len, varint());
+    if (len > in.size() - pos) return failf("dag-pb", "field length {} runs past the end at byte {}", len, pos);
+    ByteView out = in.subspan(pos, len);
+    pos += len;
+    return out;
+  }
+};
+
+Result<std::vector<Cid>> dag_pb_links(ByteView data) {
+  std::vector<Cid> links;
+  PbReader node{data};
+  while (!node.done()) {
+    size_t at = node.pos;
+    IPVM_TRY(uint64_t key, node.varint());
+    uint64_t field = key >> 3, wire = key & 7;
+    if (wire != 2 || (field != 1 && field != 2))
+      return failf("dag-pb", "unexpected field {} (wire type {}) in PBNode at byte {}", field, wire, at);
+    IPVM_TRY(ByteView body, node.delimited());
+    if (field == 1) continue;  // Data
+    PbReader link{body};
+    bool have_hash = false;
+    while (!link.done()) {
+      size_t lat = link.pos;
+      IPVM_TRY(uint64_t lkey, link.varint());
+      uint64_t lfield = lkey >> 3, lwire = lkey & 7;
+      if (lfield == 1 && lwire == 2) {
+        IPVM_TRY(ByteView hash, link.delimited());
+        auto cid = Cid::from_bytes(hash);
+        if (!cid) return failf("dag-pb", "bad link hash in PBLink at byte {}: {}", at, cid.error().message);
+        links.push_back(std::move(*cid));
+        have_hash = true;
+      } else if (lfield == 2 && lwire == 2) {
+        IPVM_TRY_STATUS(link.delimited());
+      } else if (lfield == 3 && lwire == 0) {
+        IPVM_TRY_STATUS(link.varint());
+      } else {
+        return failf("dag-pb", "unexpected field {} (wire type {}) in PBLink at byte {}", lfield, lwire,
+                     at + lat);
+      }
+    }
+    if (!have_hash) return failf("dag-pb", "PBLink without Hash at byte {}", at);
+  }
+  return links;
+}
+
+}  // namespace
+
+Result<std::vector<Cid>> block_links(const Cid& cid, ByteView data) {
+  std::vector<Cid> links;
+  switch (cid.codec()) {
+    case codec::kRaw:
+    case codec::kLibp2pKey: return links;
+    case codec::kDagPb: {
+      auto r = dag_pb_links(data);
+      if (!r) return failf("block", "block {}: {}", cid.to_string(), r.error().message);
+      return r;
+    }
+    case codec::kDagCbor:
+    case codec::kDagJson: {
+      auto v = decode_block(cid, data);
+      if (!v) return failf("block", "block {}: {}", cid.to_string(), v.error().to_string());
+      collect_links(*v, links);
+      return links;
+    }
+    default:
+      return failf("block", "cannot follow the links of block {}: unknown codec 0x{:x}",
+                   cid.to_string(), cid.codec());
+  }
+}
+
+}  // namespace ipvm::ipld
