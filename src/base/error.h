@@ -46,7 +46,8 @@ tl::unexpected<Error> failf(std::string kind, fmt::format_string<Args...> f, Arg
 
 #define IPVM_CONCAT_INNER(a, b) a##b
 #define IPVM_CONCAT(a, b) IPVM_CONCAT_INNER(a, b)
-// IPVM_TRY(auto x, expr): declares x from a Result, or returns its error.
+// IPVM_TRY(auto x, expr): declares x from a Result, or returns its error. It expands to several
+// statements: under an `if`, use braces.
 #define IPVM_TRY(decl, expr) IPVM_TRY_IMPL(IPVM_CONCAT(ipvm_try_, __LINE__), decl, expr)
 #define IPVM_TRY_IMPL(tmp, decl, expr)               \
   auto tmp = (expr);                                 \
