@@ -140,8 +140,6 @@ Result<CarReader> CarReader::open(ByteSource& source, CarLimits limits) {
   const Value* roots = v->find("roots");
   if (!roots || !roots->is_list())
     return failf("car", "header at offset {}: roots is missing or not a list", body_at);
-  if (roots->as_list().empty())
-    return failf("car", "header at offset {}: roots is empty (CARv1 needs at least one)", body_at);
   for (const Value& root : roots->as_list()) {
     if (!root.is_link()) return failf("car", "header at offset {}: a root is not a CID", body_at);
     r.header_.roots.push_back(root.as_link());

@@ -2,10 +2,11 @@
 //
 // The header is a varint length followed by DAG-CBOR {roots: [CID, ...], version: 1}.
 // CarReader streams: it holds one section at a time and grows its buffer only as bytes actually
-// arrive, so a hostile length prefix cannot make it allocate. Every block is checked against its
+// arrive, so a hostile length prefix cannot make it allocate. An empty roots list is accepted (as
+// go-car/v2 and the JS reader do, and as the spec's maintainers advise new implementations). Every block is checked against its
 // CID's multihash whatever its codec (dag-pb too). Errors have kind "car" and name the byte offset
-// of the header or section that is wrong. Rejected: a version other than 1 (CARv2 included), no
-// roots, truncation anywhere, zero-length sections (go-car's default), sections over the limit,
+// of the header or section that is wrong. Rejected: a version other than 1 (CARv2 included),
+// truncation anywhere, zero-length sections (go-car's default), sections over the limit,
 // a CID that does not parse, a block whose hash does not match.
 //
 // CarWriter writes a header and then sections to a sink; write_car_dag walks a DAG from one root

@@ -156,7 +156,7 @@ TEST(Car, HeaderShapeIsChecked) {
   auto roots = Value::list({Value::link(*cid)});
   EXPECT_TRUE(read_all(frame(Value::map({{"roots", roots}, {"version", Value::integer(1)}}))));
   EXPECT_FALSE(read_all(frame(Value::map({{"roots", roots}, {"version", Value::integer(2)}}))));
-  EXPECT_FALSE(read_all(frame(Value::map({{"roots", Value::list({})}, {"version", Value::integer(1)}}))));
+  EXPECT_TRUE(read_all(frame(Value::map({{"roots", Value::list({})}, {"version", Value::integer(1)}}))));
   EXPECT_FALSE(read_all(frame(Value::map({{"roots", Value::list({Value::integer(3)})}, {"version", Value::integer(1)}}))));
   EXPECT_FALSE(read_all(frame(Value::map({{"version", Value::integer(1)}}))));
   EXPECT_FALSE(read_all(frame(Value::list({}))));
