@@ -59,10 +59,14 @@ class Decoder {
     r.fail_at(offset, std::move(message));
     return from(r);
   }
-  bool invalid(Reader& r, size_t offset, std::string message) {
+  bool invalid(Reader& r, size_t offset, std::string message) { return reject(r, offset, std::move(message), "invalid"); }
+  bool unsupported(Reader& r, size_t offset, std::string message) {
+    return reject(r, offset, std::move(message), "unsupported");
+  }
+  bool reject(Reader& r, size_t offset, std::string message, const char* kind) {
     if (!failed_) {
       failed_ = true;
-      error_ = Error{"invalid", fmt::format("{} at offset {}", message, offset)};
+      error_ = Error{kind, fmt::format("{} at offset {}", message, offset)};
     }
     r.fail_at(offset, "invalid");  // stops the reader; error_ already holds the real error
     return false;
@@ -108,7 +112,8 @@ Result<Module> Decoder::run(ByteView binary) {
   static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
   static constexpr uint8_t kVersion[4] = {0x01, 0x00, 0x00, 0x00};
   if (m_.bytes.size() < 4 || std::memcmp(m_.bytes.data(), kMagic, 4) != 0) {
-    malformed(r, 0, "magic header not detected");
+    bool truncated = m_.bytes.size() < 4 && std::memcmp(m_.bytes.data(), kMagic, m_.bytes.size()) == 0;
+    malformed(r, 0, truncated ? "unexpected end" : "magic header not detected");
     return tl::unexpected(error_);
   }
   r.skip(4);
@@ -207,6 +212,7 @@ bool Decoder::type_section(Reader& s) {
     size_t at = s.offset();
     uint8_t form = 0;
     if (!s.read_u8(form)) return from(s);
+    if (form & 0x80) return malformed(s, at, "integer representation too long (function type form)");
     if (form != 0x60) return malformed(s, at, "malformed function type (expected 0x60)");
     for (auto* list : {&ft.params, &ft.results}) {
       uint32_t count = 0;
@@ -229,7 +235,9 @@ bool Decoder::limits(Reader& s, Limits& l) {
   size_t at = s.offset();
   uint8_t flags = 0;
   if (!s.read_u8(flags)) return from(s);
-  if (flags > 1) return malformed(s, at, "integer too large (malformed limits flags)");
+  // The flags are a one-bit LEB128: a continuation bit makes it too long, other bits too large.
+  if (flags & 0x80) return malformed(s, at, "integer representation too long (limits flags)");
+  if (flags > 1) return malformed(s, at, "integer too large (limits flags)");
   if (!s.read_u32(l.min)) return from(s);
   if (flags == 1) {
     uint32_t max = 0;
@@ -408,8 +416,11 @@ bool Decoder::const_expr(Reader& s, ConstExpr& e) {
     case 0x0b:
       return invalid(s, at, "type mismatch: empty constant expression");
     case kPrefixSimd:
-      return malformed(s, at, "SIMD not supported yet (v128 constant)");
+      return unsupported(s, at, "SIMD not supported yet (v128 constant)");
     default:
+      if (op != kPrefixFC && opcode_name(op) == nullptr) {
+        return malformed(s, at, fmt::format("illegal opcode 0x{:02x}", op));
+      }
       return invalid(s, at, "constant expression required");
   }
   size_t end_at = s.offset();

@@ -10,7 +10,8 @@
 //
 // Errors: kind "malformed" for bad encoding, with the spec interpreter's wording and the byte offset;
 // kind "invalid" for what the spec calls validation errors that the decoded form cannot represent
-// (a non-constant instruction in a constant expression).
+// (a non-constant instruction in a constant expression); kind "unsupported" for SIMD
+// ("SIMD not supported yet"), which a spec runner may count as skipped.
 #pragma once
 
 #include "base/bytes.h"

@@ -112,6 +112,7 @@ class Validator {
   Status module_error(std::string message) { return fail("invalid", std::move(message)); }
   bool err(std::string message) { return func_fail("invalid", std::move(message), op_offset_); }
   bool malformed(std::string message) { return func_fail("malformed", std::move(message), op_offset_); }
+  bool unsupported(std::string message) { return func_fail("unsupported", std::move(message), op_offset_); }
   bool reader_error() { return func_fail("malformed", r_.error_message(), r_.error_offset()); }
   bool func_fail(const char* kind, std::string message, size_t offset) {
     if (!failed_) {
@@ -282,7 +283,7 @@ Status Validator::run() {
   std::string msg;
   for (size_t i = 0; i < m_.types.size(); ++i) {
     if (has_v128(m_.types[i].params) || has_v128(m_.types[i].results)) {
-      return module_error(fmt::format("SIMD not supported yet: type {} uses v128", i));
+      return fail("unsupported", fmt::format("SIMD not supported yet: type {} uses v128", i));
     }
   }
   uint32_t func_i = 0, table_i = 0, mem_i = 0, global_i = 0;
@@ -308,7 +309,7 @@ Status Validator::run() {
         break;
       case ExternKind::kGlobal:
         if (imp.global.type == ValType::kV128) {
-          return module_error(fmt::format("SIMD not supported yet: global {} has type v128", global_i));
+          return fail("unsupported", fmt::format("SIMD not supported yet: global {} has type v128", global_i));
         }
         ++global_i;
         break;
@@ -339,7 +340,7 @@ Status Validator::run() {
   for (size_t i = 0; i < m_.globals.size(); ++i) {
     const Global& g = m_.globals[i];
     if (g.type.type == ValType::kV128) {
-      return module_error(fmt::format("SIMD not supported yet: global {} has type v128", m_.num_imported_globals + i));
+      return fail("unsupported", fmt::format("SIMD not supported yet: global {} has type v128", m_.num_imported_globals + i));
     }
     if (!const_expr(g.init, g.type.type, msg)) {
       return module_error(fmt::format("{} (initializer of global {})", msg, m_.num_imported_globals + i));
@@ -393,7 +394,8 @@ Status Validator::run() {
       case ExternKind::kGlobal: limit = m_.total_globals(); break;
     }
     if (e.index >= limit) {
-      return module_error(fmt::format("unknown {} {} (export \"{}\")", extern_kind_name(e.kind), e.index, e.name));
+      static constexpr const char* kWhat[] = {"function", "table", "memory", "global"};
+      return module_error(fmt::format("unknown {} {} (export \"{}\")", kWhat[static_cast<int>(e.kind)], e.index, e.name));
     }
     if (e.kind == ExternKind::kFunc) declared_funcs_[e.index] = true;
     names.push_back(e.name);
@@ -418,7 +420,7 @@ bool Validator::function(uint32_t index, const Function& f) {
   func_results_ = Types(ft.results);
   if (std::find(f.locals.begin(), f.locals.end(), ValType::kV128) != f.locals.end()) {
     op_offset_ = f.body_offset;
-    return err("SIMD not supported yet: a local has type v128");
+    return unsupported("SIMD not supported yet: a local has type v128");
   }
   r_ = Reader(ByteView(m_.bytes.data() + f.body_offset, f.body_size), f.body_offset);
   vals_.clear();
@@ -483,7 +485,7 @@ bool Validator::block_type(Types& params, Types& results) {
       results = {};
       return true;
     case BlockType::Kind::kValue:
-      if (bt.value == ValType::kV128) return err("SIMD not supported yet: block of type v128");
+      if (bt.value == ValType::kV128) return unsupported("SIMD not supported yet: block of type v128");
       params = {};
       results = single(bt.value);
       return true;
@@ -620,7 +622,7 @@ bool Validator::instruction(uint8_t op) {
       if (count != 1) return err("invalid result arity: select takes exactly one type");
       ValType t = kUnknown;
       if (!read_val_type(r_, t)) return reader_error();
-      if (t == ValType::kV128) return err("SIMD not supported yet: select of v128");
+      if (t == ValType::kV128) return unsupported("SIMD not supported yet: select of v128");
       if (!pop(ValType::kI32) || !pop(t) || !pop(t)) return false;
       push(t);
       return true;
@@ -725,7 +727,7 @@ bool Validator::instruction(uint8_t op) {
       break;
   }
   if (op == kPrefixFC) return prefixed_fc();
-  if (op == kPrefixSimd) return malformed("SIMD not supported yet (opcode prefix 0xfd)");
+  if (op == kPrefixSimd) return unsupported("SIMD not supported yet (opcode prefix 0xfd)");
   return malformed(fmt::format("illegal opcode 0x{:02x}", op));
 }
 

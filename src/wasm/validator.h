@@ -3,7 +3,8 @@
 // element/data segments, and every function body (operand stack of value types with an "unknown"
 // type for unreachable code, control frames, multi-value block types, select, reference types with
 // the declared-function-reference rule for ref.func, data count for memory.init/data.drop,
-// alignment). SIMD (v128 and 0xFD opcodes) is rejected with "SIMD not supported yet".
+// alignment). SIMD (v128 and 0xFD opcodes) is rejected with kind "unsupported", message
+// "SIMD not supported yet ...".
 //
 // Function bodies are decoded here for the first time, so body encoding errors come back with kind
 // "malformed" (unknown opcode, bad LEB128, missing `end`, "zero byte expected", "data count section
