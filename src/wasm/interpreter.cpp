@@ -1,0 +1,630 @@
+// The interpreter: direct-threaded dispatch over the word code (computed goto). All state that
+// must survive a suspension lives in the Execution (frames, stack, fuel); the locals below are
+// caches reloaded from it.
+#include "wasm/interpreter.h"
+
+#include <bit>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "wasm/instance.h"
+#include "wasm/ops.h"
+#include "wasm/store.h"
+
+namespace ipvm::wasm {
+namespace {
+
+// Fuel is handed to the loop in chunks so the deadline is checked once per chunk, off the hot path.
+constexpr int64_t kFuelChunk = int64_t{1} << 20;
+
+template <class F>
+inline F wasm_fmin(F a, F b) {
+  if (a != a || b != b) return std::numeric_limits<F>::quiet_NaN();
+  if (a == b) return std::signbit(a) ? a : b;  // min(-0, +0) = -0
+  return a < b ? a : b;
+}
+template <class F>
+inline F wasm_fmax(F a, F b) {
+  if (a != a || b != b) return std::numeric_limits<F>::quiet_NaN();
+  if (a == b) return std::signbit(a) ? b : a;  // max(-0, +0) = +0
+  return a > b ? a : b;
+}
+
+template <class I, class F>
+inline I trunc_sat(F x) {
+  if (x != x) return 0;
+  const F lo = static_cast<F>(std::numeric_limits<I>::min());
+  const F hi = std::is_signed_v<I> ? -lo : static_cast<F>(std::numeric_limits<I>::max()) + F(1);
+  if (x <= lo) return std::numeric_limits<I>::min();
+  if (x >= hi) return std::numeric_limits<I>::max();
+  return static_cast<I>(x);
+}
+
+inline uint64_t canon_f32(float r) {
+  return r == r ? std::bit_cast<uint32_t>(r) : uint64_t{0x7fc00000u};
+}
+inline uint64_t canon_f64(double r) { return r == r ? std::bit_cast<uint64_t>(r) : 0x7ff8000000000000ull; }
+
+using s32 = int32_t;
+using u32 = uint32_t;
+using s64 = int64_t;
+using u64 = uint64_t;
+using f32 = float;
+using f64 = double;
+
+struct HostCallResult {
+  bool ok;
+  Trap trap;
+};
+
+// Calls a host function with arguments from `slots`, writing results back to `slots`.
+HostCallResult call_host(Execution& ex, Func* f, uint64_t* slots, Instance* caller) {
+  const FuncType& t = *f->type;
+  Value small_args[8];
+  Value small_res[8];
+  std::vector<Value> big_args, big_res;
+  Value* args = small_args;
+  Value* res = small_res;
+  if (t.params.size() > 8) {
+    big_args.resize(t.params.size());
+    args = big_args.data();
+  }
+  if (t.results.size() > 8) {
+    big_res.resize(t.results.size());
+    res = big_res.data();
+  }
+  for (size_t i = 0; i < t.params.size(); ++i) args[i] = Value{t.params[i], slots[i], 0};
+  for (size_t i = 0; i < t.results.size(); ++i) res[i] = default_value(t.results[i]);
+  HostContext ctx(ex, caller);
+  auto st = f->host(ctx, std::span<const Value>(args, t.params.size()), std::span<Value>(res, t.results.size()));
+  if (!st) {
+    Trap trap = std::move(st.error());
+    if (trap.function.empty()) trap.function = f->name();
+    return {false, std::move(trap)};
+  }
+  for (size_t i = 0; i < t.results.size(); ++i) {
+    uint64_t bits = res[i].bits;
+    if (t.results[i] == ValType::kI32 || t.results[i] == ValType::kF32) bits = static_cast<uint32_t>(bits);
+    slots[i] = bits;
+  }
+  return {true, {}};
+}
+
+RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
+#define X_IOP(name) static_cast<int32_t>(reinterpret_cast<const char*>(&&L_##name) - reinterpret_cast<const char*>(&&L_Unreachable)),
+#define IPVM_IOP_OFFSET(name) X_IOP(name)
+  static const int32_t kOffsets[] = {IPVM_IOPS(IPVM_IOP_OFFSET)};
+#undef IPVM_IOP_OFFSET
+#undef X_IOP
+  if (table_out) {
+    *table_out = kOffsets;
+    return {};
+  }
+
+  RunResult result;
+  Store& store = ex->store();
+  const CallLimits& lim = ex->limits();
+  const char* const base = reinterpret_cast<const char*>(&&L_Unreachable);
+
+  Instance* inst = nullptr;
+  const Code* code = nullptr;
+  const uint32_t* words = nullptr;
+  const FuncCode* fcodes = nullptr;
+  GlobalVar* const* G = nullptr;
+  Memory* mem0 = nullptr;
+  uint8_t* mem = nullptr;
+  uint64_t msize = 0;
+  uint64_t* stack_base = ex->stack.data();
+  uint64_t* fp = nullptr;
+  const uint32_t* pc = nullptr;
+  TrapKind trap_kind = TrapKind::kUnreachable;
+  Trap host_trap;
+  bool have_host_trap = false;
+
+  // Call path state.
+  Func* callee = nullptr;
+  uint64_t* nfp = nullptr;
+  const uint32_t* next_pc = nullptr;
+
+  int64_t fuel = 0;
+  {
+    int64_t chunk = std::min(ex->fuel_left_, kFuelChunk);
+    if (chunk < 0) chunk = 0;
+    ex->fuel_left_ -= chunk;
+    fuel = chunk;
+  }
+
+#define RELOAD_MEM()                        \
+  do {                                      \
+    if (mem0) {                             \
+      mem = mem0->data();                   \
+      msize = mem0->size();                 \
+    }                                       \
+  } while (0)
+#define LOAD_INSTANCE(i)                                     \
+  do {                                                       \
+    inst = (i);                                              \
+    code = &inst->compiled->code();                          \
+    words = code->words.data();                              \
+    fcodes = code->funcs.data();                             \
+    G = inst->globals.data();                                \
+    mem0 = inst->memories.empty() ? nullptr : inst->memories[0]; \
+    mem = nullptr;                                           \
+    msize = 0;                                               \
+    RELOAD_MEM();                                            \
+  } while (0)
+#define DISPATCH() goto *(base + static_cast<int32_t>(*pc))
+#define NEXT(n)  \
+  do {           \
+    pc += (n);   \
+    DISPATCH();  \
+  } while (0)
+#define TRAP(k)          \
+  do {                   \
+    trap_kind = (k);     \
+    goto trap;           \
+  } while (0)
+#define SL(i) fp[pc[i]]
+#define GET_u32(i) static_cast<uint32_t>(SL(i))
+#define GET_s32(i) static_cast<int32_t>(static_cast<uint32_t>(SL(i)))
+#define GET_u64(i) (SL(i))
+#define GET_s64(i) static_cast<int64_t>(SL(i))
+#define GET_f32(i) std::bit_cast<float>(static_cast<uint32_t>(SL(i)))
+#define GET_f64(i) std::bit_cast<double>(SL(i))
+#define PUT_R32(i, v) SL(i) = static_cast<uint64_t>(static_cast<uint32_t>(v))
+#define PUT_R64(i, v) SL(i) = static_cast<uint64_t>(v)
+#define PUT_F32(i, v) SL(i) = canon_f32(v)
+#define PUT_F64(i, v) SL(i) = canon_f64(v)
+#define PUT_s32(i, v) PUT_R32(i, static_cast<int32_t>(v))
+#define PUT_u32(i, v) PUT_R32(i, static_cast<uint32_t>(v))
+#define PUT_s64(i, v) PUT_R64(i, static_cast<int64_t>(v))
+#define PUT_u64(i, v) PUT_R64(i, static_cast<uint64_t>(v))
+
+  {
+    Frame& f = ex->frames.back();
+    LOAD_INSTANCE(store.instance(f.instance));
+    fp = stack_base + f.fp;
+    pc = words + f.pc;
+  }
+  DISPATCH();
+
+L_Unreachable:
+  TRAP(TrapKind::kUnreachable);
+
+L_Fuel:
+  fuel -= pc[1];
+  if (__builtin_expect(fuel < 0, 0)) goto fuel_slow;
+  NEXT(2);
+
+L_Br:
+  pc = words + pc[1];
+  DISPATCH();
+L_BrIfNz:
+  if (GET_u32(1)) {
+    pc = words + pc[2];
+    DISPATCH();
+  }
+  NEXT(3);
+L_BrIfZ:
+  if (!GET_u32(1)) {
+    pc = words + pc[2];
+    DISPATCH();
+  }
+  NEXT(3);
+L_BrTable: {
+  uint32_t i = GET_u32(1);
+  uint32_t n = pc[2];
+  if (i > n) i = n;
+  pc = words + pc[3 + i];
+  DISPATCH();
+}
+L_Copy:
+  SL(1) = SL(2);
+  NEXT(3);
+L_CopyN: {
+  uint64_t* d = fp + pc[1];
+  const uint64_t* a = fp + pc[2];
+  for (uint32_t k = 0, n = pc[3]; k < n; ++k) d[k] = a[k];
+  NEXT(4);
+}
+L_Const32:
+  SL(1) = pc[2];
+  NEXT(3);
+L_Const64:
+  SL(1) = uint64_t{pc[2]} | (uint64_t{pc[3]} << 32);
+  NEXT(4);
+L_Select:
+  SL(1) = GET_u32(4) ? SL(2) : SL(3);
+  NEXT(5);
+
+L_Call: {
+  const FuncCode& fc = fcodes[pc[1]];
+  nfp = fp + pc[2];
+  ex->frames.back().pc = static_cast<uint32_t>(pc + 3 - words);
+  if (__builtin_expect(ex->frames.size() >= lim.max_call_depth, 0)) TRAP(TrapKind::kCallStackExhausted);
+  size_t need = static_cast<size_t>(nfp - stack_base) + fc.frame_slots;
+  if (__builtin_expect(need > ex->stack.size(), 0)) {
+    if (need > lim.max_stack_slots) TRAP(TrapKind::kCallStackExhausted);
+    size_t fpo = static_cast<size_t>(fp - stack_base), nfpo = static_cast<size_t>(nfp - stack_base);
+    ex->stack.resize(std::min<size_t>(std::max(need, ex->stack.size() * 2), lim.max_stack_slots));
+    stack_base = ex->stack.data();
+    fp = stack_base + fpo;
+    nfp = stack_base + nfpo;
+  }
+  ex->frames.push_back(Frame{inst->id, pc[1], 0, static_cast<uint32_t>(nfp - stack_base)});
+  std::memset(nfp + fc.num_params, 0, sizeof(uint64_t) * (fc.num_locals - fc.num_params));
+  fp = nfp;
+  pc = words + fc.entry;
+  DISPATCH();
+}
+L_CallImport:
+  callee = inst->funcs[pc[1]];
+  nfp = fp + pc[2];
+  next_pc = pc + 3;
+  goto call_func;
+L_CallIndirect: {
+  Table* t = inst->tables[pc[2]];
+  uint32_t i = GET_u32(3);
+  if (i >= t->size()) TRAP(TrapKind::kUndefinedElement);
+  uint64_t r = t->data()[i];
+  if (r == 0) TRAP(TrapKind::kUninitializedElement);
+  callee = store.func_table()[r - 1];
+  if (callee->type_id != inst->type_ids[pc[1]]) TRAP(TrapKind::kIndirectCallTypeMismatch);
+  nfp = fp + pc[4];
+  next_pc = pc + 5;
+  goto call_func;
+}
+L_Ret: {
+  const uint64_t* a = fp + pc[1];
+  if (a != fp)
+    for (uint32_t k = 0, n = pc[2]; k < n; ++k) fp[k] = a[k];
+  ex->frames.pop_back();
+  if (ex->frames.empty()) goto done;
+  const Frame& f = ex->frames.back();
+  if (f.instance != inst->id) LOAD_INSTANCE(store.instance(f.instance));
+  fp = stack_base + f.fp;
+  pc = words + f.pc;
+  RELOAD_MEM();
+  DISPATCH();
+}
+
+L_GlobalGet:
+  SL(1) = G[pc[2]]->bits;
+  NEXT(3);
+L_GlobalSet:
+  G[pc[1]]->bits = SL(2);
+  NEXT(3);
+L_RefFunc:
+  SL(1) = uint64_t{inst->funcs[pc[2]]->id} + 1;
+  NEXT(3);
+
+L_TableGet: {
+  Table* t = inst->tables[pc[2]];
+  uint32_t i = GET_u32(3);
+  if (i >= t->size()) TRAP(TrapKind::kTableOutOfBounds);
+  SL(1) = t->data()[i];
+  NEXT(4);
+}
+L_TableSet: {
+  Table* t = inst->tables[pc[1]];
+  uint32_t i = GET_u32(2);
+  if (i >= t->size()) TRAP(TrapKind::kTableOutOfBounds);
+  t->data()[i] = SL(3);
+  NEXT(4);
+}
+L_TableSize:
+  PUT_R32(1, inst->tables[pc[2]]->size());
+  NEXT(3);
+L_TableGrow: {
+  Table* t = inst->tables[pc[2]];
+  uint32_t n = GET_u32(4);
+  fuel -= n >> 6;
+  auto old = t->grow(n, SL(3), lim.max_table_elements);
+  PUT_R32(1, old ? *old : 0xffffffffu);
+  NEXT(5);
+}
+L_TableFill: {
+  Table* t = inst->tables[pc[1]];
+  uint64_t i = GET_u32(2), n = GET_u32(4);
+  if (i + n > t->size()) TRAP(TrapKind::kTableOutOfBounds);
+  fuel -= static_cast<int64_t>(n >> 6);
+  uint64_t v = SL(3);
+  uint64_t* e = t->data();
+  for (uint64_t k = 0; k < n; ++k) e[i + k] = v;
+  NEXT(5);
+}
+L_TableCopy: {
+  Table* dt = inst->tables[pc[1]];
+  Table* st = inst->tables[pc[2]];
+  uint64_t d = GET_u32(3), s = GET_u32(4), n = GET_u32(5);
+  if (d + n > dt->size() || s + n > st->size()) TRAP(TrapKind::kTableOutOfBounds);
+  fuel -= static_cast<int64_t>(n >> 6);
+  if (n) std::memmove(dt->data() + d, st->data() + s, n * sizeof(uint64_t));
+  NEXT(6);
+}
+L_TableInit: {
+  Table* t = inst->tables[pc[1]];
+  const std::vector<uint64_t>& seg = inst->elems[pc[2]];
+  uint64_t d = GET_u32(3), s = GET_u32(4), n = GET_u32(5);
+  if (s + n > seg.size() || d + n > t->size()) TRAP(TrapKind::kTableOutOfBounds);
+  fuel -= static_cast<int64_t>(n >> 6);
+  if (n) std::memcpy(t->data() + d, seg.data() + s, n * sizeof(uint64_t));
+  NEXT(6);
+}
+L_ElemDrop:
+  inst->elems[pc[1]].clear();
+  inst->elems[pc[1]].shrink_to_fit();
+  NEXT(2);
+
+L_MemorySize:
+  PUT_R32(1, msize / kPageSize);
+  NEXT(2);
+L_MemoryGrow: {
+  uint32_t n = GET_u32(2);
+  uint32_t r = 0xffffffffu;
+  if (mem0) {
+    auto old = mem0->grow(n, lim.max_memory_pages);
+    if (old) {
+      r = *old;
+      fuel -= static_cast<int64_t>(n) << 4;
+    }
+    RELOAD_MEM();
+  }
+  PUT_R32(1, r);
+  NEXT(3);
+}
+L_MemoryInit: {
+  uint32_t seg = pc[1];
+  const DataSegment& ds = inst->module().datas[seg];
+  uint64_t len = inst->data_dropped[seg] ? 0 : ds.size;
+  uint64_t d = GET_u32(2), s = GET_u32(3), n = GET_u32(4);
+  if (s + n > len || d + n > msize) TRAP(TrapKind::kMemoryOutOfBounds);
+  fuel -= static_cast<int64_t>(n >> 6);
+  if (n) std::memcpy(mem + d, inst->module().bytes.data() + ds.offset_in_module + s, n);
+  NEXT(5);
+}
+L_DataDrop:
+  inst->data_dropped[pc[1]] = 1;
+  NEXT(2);
+L_MemoryCopy: {
+  uint64_t d = GET_u32(1), s = GET_u32(2), n = GET_u32(3);
+  if (d + n > msize || s + n > msize) TRAP(TrapKind::kMemoryOutOfBounds);
+  fuel -= static_cast<int64_t>(n >> 6);
+  if (n) std::memmove(mem + d, mem + s, n);
+  NEXT(4);
+}
+L_MemoryFill: {
+  uint64_t d = GET_u32(1), n = GET_u32(3);
+  if (d + n > msize) TRAP(TrapKind::kMemoryOutOfBounds);
+  fuel -= static_cast<int64_t>(n >> 6);
+  if (n) std::memset(mem + d, static_cast<int>(GET_u32(2) & 0xff), n);
+  NEXT(4);
+}
+
+L_I32DivS: {
+  int32_t a = GET_s32(2), b = GET_s32(3);
+  if (b == 0) TRAP(TrapKind::kIntegerDivideByZero);
+  if (a == std::numeric_limits<int32_t>::min() && b == -1) TRAP(TrapKind::kIntegerOverflow);
+  PUT_R32(1, a / b);
+  NEXT(4);
+}
+L_I32DivU: {
+  uint32_t a = GET_u32(2), b = GET_u32(3);
+  if (b == 0) TRAP(TrapKind::kIntegerDivideByZero);
+  PUT_R32(1, a / b);
+  NEXT(4);
+}
+L_I32RemS: {
+  int32_t a = GET_s32(2), b = GET_s32(3);
+  if (b == 0) TRAP(TrapKind::kIntegerDivideByZero);
+  PUT_R32(1, b == -1 ? 0 : a % b);
+  NEXT(4);
+}
+L_I32RemU: {
+  uint32_t a = GET_u32(2), b = GET_u32(3);
+  if (b == 0) TRAP(TrapKind::kIntegerDivideByZero);
+  PUT_R32(1, a % b);
+  NEXT(4);
+}
+L_I64DivS: {
+  int64_t a = GET_s64(2), b = GET_s64(3);
+  if (b == 0) TRAP(TrapKind::kIntegerDivideByZero);
+  if (a == std::numeric_limits<int64_t>::min() && b == -1) TRAP(TrapKind::kIntegerOverflow);
+  PUT_R64(1, a / b);
+  NEXT(4);
+}
+L_I64DivU: {
+  uint64_t a = GET_u64(2), b = GET_u64(3);
+  if (b == 0) TRAP(TrapKind::kIntegerDivideByZero);
+  PUT_R64(1, a / b);
+  NEXT(4);
+}
+L_I64RemS: {
+  int64_t a = GET_s64(2), b = GET_s64(3);
+  if (b == 0) TRAP(TrapKind::kIntegerDivideByZero);
+  PUT_R64(1, b == -1 ? 0 : a % b);
+  NEXT(4);
+}
+L_I64RemU: {
+  uint64_t a = GET_u64(2), b = GET_u64(3);
+  if (b == 0) TRAP(TrapKind::kIntegerDivideByZero);
+  PUT_R64(1, a % b);
+  NEXT(4);
+}
+
+#define IPVM_BIN_HANDLER(Name, op, T, R, expr) \
+  L_##Name : {                                 \
+    T a = GET_##T(2);                          \
+    T b = GET_##T(3);                          \
+    PUT_##R(1, (expr));                        \
+    NEXT(4);                                   \
+  }
+  IPVM_BINOPS(IPVM_BIN_HANDLER)
+#undef IPVM_BIN_HANDLER
+
+#define IPVM_UN_HANDLER(Name, op, T, R, expr) \
+  L_##Name : {                                \
+    T a = GET_##T(2);                         \
+    PUT_##R(1, (expr));                       \
+    NEXT(3);                                  \
+  }
+  IPVM_UNOPS(IPVM_UN_HANDLER)
+#undef IPVM_UN_HANDLER
+
+#define IPVM_LOAD_HANDLER(Name, op, N, CT, R)                             \
+  L_##Name : {                                                            \
+    uint64_t ea = uint64_t{GET_u32(2)} + pc[3];                           \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CT v;                                                                 \
+    std::memcpy(&v, mem + ea, (N));                                       \
+    PUT_##R(1, v);                                                        \
+    NEXT(4);                                                              \
+  }
+  IPVM_LOADS(IPVM_LOAD_HANDLER)
+#undef IPVM_LOAD_HANDLER
+
+#define IPVM_STORE_HANDLER(Name, op, N)                                   \
+  L_##Name : {                                                            \
+    uint64_t ea = uint64_t{GET_u32(1)} + pc[3];                           \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    uint64_t v = SL(2);                                                   \
+    std::memcpy(mem + ea, &v, (N));                                       \
+    NEXT(4);                                                              \
+  }
+  IPVM_STORES(IPVM_STORE_HANDLER)
+#undef IPVM_STORE_HANDLER
+
+#define IPVM_TRUNC_HANDLER(Name, op, FT, IT, lo, hi)               \
+  L_##Name : {                                                     \
+    FT x = GET_##FT(2);                                            \
+    if (x != x) TRAP(TrapKind::kInvalidConversion);                \
+    if (!(x > (lo) && x < (hi))) TRAP(TrapKind::kIntegerOverflow); \
+    PUT_##IT(1, static_cast<IT>(x));                               \
+    NEXT(3);                                                       \
+  }
+  IPVM_TRUNCS(IPVM_TRUNC_HANDLER)
+#undef IPVM_TRUNC_HANDLER
+
+#define IPVM_SAT_HANDLER(Name, op, FT, IT)    \
+  L_##Name : {                                \
+    FT x = GET_##FT(2);                       \
+    PUT_##IT(1, (trunc_sat<IT, FT>(x)));      \
+    NEXT(3);                                  \
+  }
+  IPVM_TRUNC_SATS(IPVM_SAT_HANDLER)
+#undef IPVM_SAT_HANDLER
+
+call_func: {
+  // callee, nfp (its argument slots) and next_pc (the caller's continuation) are set.
+  if (callee->is_host()) {
+    ex->frames.back().pc = static_cast<uint32_t>(next_pc - words);
+    ex->fuel_left_ += fuel;
+    fuel = 0;
+    auto r = call_host(*ex, callee, nfp, inst);
+    // The host may have re-entered wasm (other Executions) or grown memory.
+    stack_base = ex->stack.data();
+    {
+      int64_t chunk = std::min(ex->fuel_left_, kFuelChunk);
+      if (chunk < 0) chunk = 0;
+      ex->fuel_left_ -= chunk;
+      fuel = chunk;
+    }
+    RELOAD_MEM();
+    if (!r.ok) {
+      host_trap = std::move(r.trap);
+      have_host_trap = true;
+      goto trap;
+    }
+    pc = next_pc;
+    DISPATCH();
+  }
+  Instance* ci = callee->instance;
+  const FuncCode& fc = ci->compiled->code().funcs[callee->code];
+  ex->frames.back().pc = static_cast<uint32_t>(next_pc - words);
+  if (ex->frames.size() >= lim.max_call_depth) TRAP(TrapKind::kCallStackExhausted);
+  size_t need = static_cast<size_t>(nfp - stack_base) + fc.frame_slots;
+  if (need > ex->stack.size()) {
+    if (need > lim.max_stack_slots) TRAP(TrapKind::kCallStackExhausted);
+    size_t fpo = static_cast<size_t>(fp - stack_base), nfpo = static_cast<size_t>(nfp - stack_base);
+    ex->stack.resize(std::min<size_t>(std::max(need, ex->stack.size() * 2), lim.max_stack_slots));
+    stack_base = ex->stack.data();
+    fp = stack_base + fpo;
+    nfp = stack_base + nfpo;
+  }
+  ex->frames.push_back(Frame{ci->id, callee->code, 0, static_cast<uint32_t>(nfp - stack_base)});
+  if (ci != inst) LOAD_INSTANCE(ci);
+  std::memset(nfp + fc.num_params, 0, sizeof(uint64_t) * (fc.num_locals - fc.num_params));
+  fp = nfp;
+  pc = words + fc.entry;
+  DISPATCH();
+}
+
+fuel_slow: {
+  int64_t cost = pc[1];
+  fuel += cost;  // undo: the block is charged only if it can be paid for
+  ex->fuel_left_ += fuel;
+  fuel = 0;
+  if (lim.deadline && std::chrono::steady_clock::now() >= *lim.deadline) TRAP(TrapKind::kDeadline);
+  if (ex->fuel_left_ < cost) {
+    if (allow_suspend) {
+      ex->frames.back().pc = static_cast<uint32_t>(pc - words);
+      result.status = RunStatus::kSuspended;
+      return result;
+    }
+    TRAP(TrapKind::kOutOfFuel);
+  }
+  int64_t chunk = std::min(ex->fuel_left_, kFuelChunk);
+  ex->fuel_left_ -= chunk;
+  fuel = chunk - cost;
+  NEXT(2);
+}
+
+trap: {
+  ex->fuel_left_ += fuel;
+  result.status = RunStatus::kTrapped;
+  if (have_host_trap) {
+    result.trap = std::move(host_trap);
+  } else {
+    result.trap = Trap::make(trap_kind);
+  }
+  if (!ex->frames.empty()) {
+    Frame& f = ex->frames.back();
+    uint32_t at = static_cast<uint32_t>(pc - words);
+    f.pc = at;
+    if (!have_host_trap) {
+      result.trap.function = inst->module().function_name(inst->module().num_imported_funcs + f.func);
+      result.trap.offset = code->wasm_offset(at);
+    }
+  }
+  return result;
+}
+
+done:
+  ex->fuel_left_ += fuel;
+  result.status = RunStatus::kReturned;
+  return result;
+
+#undef RELOAD_MEM
+#undef LOAD_INSTANCE
+#undef DISPATCH
+#undef NEXT
+#undef TRAP
+}
+
+}  // namespace
+
+const int32_t* handler_offsets() {
+  static const int32_t* table = [] {
+    const int32_t* t = nullptr;
+    run(nullptr, false, &t);
+    return t;
+  }();
+  return table;
+}
+
+RunResult interpret(Execution& ex, bool allow_suspend) { return run(&ex, allow_suspend, nullptr); }
+
+}  // namespace ipvm::wasm
