@@ -1,0 +1,1 @@
+ipvm_fuzz(ucan_envelope ipvm_ucan)
