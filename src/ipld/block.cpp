@@ -95,6 +95,97 @@ Result<std::vector<Cid>> dag_pb_links(ByteView data) {
   return links;
 }
 
+// Finds tag-42 links in CBOR without the strict DAG-CBOR rules: blocks in the wild (Filecoin
+// chain data, for one) break them, yet their links must still be followed to export a DAG.
+struct CborLinkScan {
+  ByteView in;
+  std::vector<Cid>& out;
+  size_t pos = 0;
+
+  Status need(uint64_t n) const {
+    if (n > in.size() - pos) return failf("cbor", "truncated at byte {}", pos);
+    return {};
+  }
+
+  // Reads an item head; `indefinite` for additional info 31.
+  Status head(int& major, uint64_t& arg, bool& indefinite) {
+    IPVM_TRY_STATUS(need(1));
+    uint8_t ib = in[pos++];
+    major = ib >> 5;
+    int ai = ib & 31;
+    indefinite = false;
+    if (ai < 24) {
+      arg = static_cast<uint64_t>(ai);
+    } else if (ai <= 27) {
+      size_t n = size_t(1) << (ai - 24);
+      IPVM_TRY_STATUS(need(n));
+      arg = 0;
+      for (size_t i = 0; i < n; ++i) arg = arg << 8 | in[pos++];
+    } else if (ai == 31 && major >= 2 && major <= 5) {
+      indefinite = true;
+    } else {
+      return failf("cbor", "bad additional info {} at byte {}", ai, pos - 1);
+    }
+    return {};
+  }
+
+  bool at_break() const { return pos < in.size() && in[pos] == 0xff; }
+
+  Status item(size_t depth) {
+    if (depth > kMaxDepth) return failf("cbor", "nesting deeper than {} at byte {}", kMaxDepth, pos);
+    size_t at = pos;
+    int major;
+    uint64_t arg;
+    bool indefinite;
+    IPVM_TRY_STATUS(head(major, arg, indefinite));
+    switch (major) {
+      case 2:
+      case 3:
+        if (!indefinite) {
+          IPVM_TRY_STATUS(need(arg));
+          pos += arg;
+          return {};
+        }
+        while (!at_break()) IPVM_TRY_STATUS(item(depth + 1));
+        ++pos;
+        return {};
+      case 4:
+      case 5: {
+        if (indefinite) {
+          while (!at_break()) IPVM_TRY_STATUS(item(depth + 1));
+          if (pos >= in.size()) return failf("cbor", "truncated at byte {}", pos);
+          ++pos;
+          return {};
+        }
+        // Every item takes at least one byte, so a huge count runs out of input quickly.
+        for (uint64_t i = 0; i < arg; ++i) {
+          IPVM_TRY_STATUS(item(depth + 1));
+          if (major == 5) IPVM_TRY_STATUS(item(depth + 1));
+        }
+        return {};
+      }
+      case 6: {
+        if (arg != 42) return item(depth + 1);
+        int m;
+        uint64_t len;
+        bool indef;
+        IPVM_TRY_STATUS(head(m, len, indef));
+        if (m != 2 || indef) return failf("cbor", "tag 42 at byte {} is not over a byte string", at);
+        IPVM_TRY_STATUS(need(len));
+        ByteView body = in.subspan(pos, static_cast<size_t>(len));
+        pos += static_cast<size_t>(len);
+        if (body.empty() || body[0] != 0)
+          return failf("cbor", "link at byte {} lacks the 0x00 multibase prefix", at);
+        auto cid = Cid::from_bytes(body.subspan(1));
+        if (!cid) return failf("cbor", "bad link at byte {}: {}", at, cid.error().message);
+        out.push_back(std::move(*cid));
+        return {};
+      }
+      default: return {};  // integers, simple values, floats: the head was all of it
+    }
+  }
+};
+
 }  // namespace
 
 Result<std::vector<Cid>> block_links(const Cid& cid, ByteView data) {
@@ -107,7 +198,12 @@ Result<std::vector<Cid>> block_links(const Cid& cid, ByteView data) {
       if (!r) return failf("block", "block {}: {}", cid.to_string(), r.error().message);
       return r;
     }
-    case codec::kDagCbor:
+    case codec::kDagCbor: {
+      CborLinkScan scan{data, links};
+      auto st = scan.item(0);
+      if (!st) return failf("block", "block {}: {}", cid.to_string(), st.error().to_string());
+      return links;
+    }
     case codec::kDagJson: {
       auto v = decode_block(cid, data);
       if (!v) return failf("block", "block {}: {}", cid.to_string(), v.error().to_string());

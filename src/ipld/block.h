@@ -24,8 +24,10 @@ using BlockLoader = std::function<Result<Bytes>(const Cid&)>;
 Result<Value> decode_block(const Cid& cid, ByteView data);
 
 // Links of a block in the order they appear in it (dag-cbor/dag-json: depth-first through the
-// value, map entries in key order; dag-pb: the PBNode's Links). Raw and unknown codecs have none
-// we can see, except that unknown codecs fail so nothing is silently skipped.
+// value, map entries in the order encoded; dag-pb: the PBNode's Links). For dag-cbor this is a
+// lenient scan for tag 42 (real-world blocks, such as Filecoin's, break the strict rules but their
+// links must still be followed); dag-json is decoded strictly. Raw and libp2p-key blocks have no
+// links; unknown codecs fail, so a walk never silently skips part of a DAG.
 Result<std::vector<Cid>> block_links(const Cid& cid, ByteView data);
 
 // Links found inside a decoded value, in order.

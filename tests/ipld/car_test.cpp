@@ -230,6 +230,47 @@ TEST(Car, BasicRoundTripsThroughTheWriter) {
   EXPECT_EQ(*n, 7u);
 }
 
+TEST(Car, SampleV1ExportsByteIdentical) {
+  // go-car wrote sample-v1.car depth-first from its root; our walk reproduces it exactly, which also
+  // shows the lenient dag-cbor link scan follows links in blocks the strict decoder rejects.
+  Bytes original = load("sample-v1.car");
+  auto r = read_all(original);
+  ASSERT_TRUE(r);
+  Dag dag;
+  for (const auto& b : r->blocks) dag.blocks[b.cid] = b.data;
+  Bytes out;
+  auto n = write_car_dag(r->header.roots[0], dag.loader(), [&](ByteView d) -> Status {
+    out.insert(out.end(), d.begin(), d.end());
+    return {};
+  });
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 1049u);
+  EXPECT_TRUE(out == original);
+}
+
+TEST(Car, LinkScanSurvivesHostileCbor) {
+  auto cid = *Cid::of(codec::kDagCbor, as_bytes("x"));
+  const Bytes cases[] = {{0x9f, 0x9f, 0x9f},           {0xbb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+                         {0xd8, 0x2a, 0x41, 0x01},     {0xd8, 0x2a, 0x01},
+                         {0x5f, 0x41},                 {0x1c},
+                         {0xd8, 0x2a, 0x5a, 0xff, 0xff, 0xff, 0xff}};
+  for (const Bytes& c : cases) EXPECT_FALSE(block_links(cid, c));
+  Bytes deep(10000, 0x81);
+  EXPECT_FALSE(block_links(cid, deep));
+  // Not strict DAG-CBOR (indefinite map, unsorted keys) but the link is still found.
+  Bytes loose{0xbf, 0x61, 0x62, 0x01, 0x61, 0x61};
+  Bytes link{0xd8, 0x2a, 0x58, 0x00};
+  Bytes cid_bytes = cid.to_bytes();
+  link[3] = static_cast<uint8_t>(cid_bytes.size() + 1);
+  link.push_back(0x00);
+  link.insert(link.end(), cid_bytes.begin(), cid_bytes.end());
+  loose.insert(loose.end(), link.begin(), link.end());
+  loose.push_back(0xff);
+  auto links = block_links(cid, loose);
+  ASSERT_TRUE(links) << links.error().message;
+  EXPECT_EQ(*links, std::vector<Cid>{cid});
+}
+
 TEST(Car, WriterReportsAMissingBlockAndItsParent) {
   Dag dag;
   auto missing = Cid::of(codec::kRaw, as_bytes("not stored"));
