@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# End-to-end checks of `ipvm wasm validate|run|resume`: exported calls with typed arguments, a WASI
+# command with args, stdin, stdout, stderr and exit code passed through, traps, fuel, and a chain
+# of snapshots giving the same output and exit code as one uninterrupted run.
+# Usage: wasm_cli.sh IPVM_BIN CONFORMANCE_DIR BINARY_DIR   (needs wabt's wat2wasm and clang)
+set -euo pipefail
+ipvm=$1
+work=$3/wasm-cli-test
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work"
+fails=0
+check() {  # check NAME EXPECTED ACTUAL
+  if [[ "$2" != "$3" ]]; then
+    echo "FAIL $1: expected [$2], got [$3]"
+    fails=$((fails + 1))
+  else
+    echo "ok   $1"
+  fi
+}
+
+cat > k.wat <<'WAT'
+(module
+  (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (func (export "pair") (param f64 f32) (result f64 f32) local.get 0 local.get 1)
+  (func (export "sub64") (param i64 i64) (result i64) local.get 0 local.get 1 i64.sub)
+  (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+  (func (export "spin") (loop br 0))
+  (func $r (export "rec") (param i32) (result i32) local.get 0 call $r))
+WAT
+wat2wasm k.wat -o k.wasm
+printf '\0asm\1\0\0\0\1\5' > bad.wasm
+
+check "validate ok" "valid" "$("$ipvm" wasm validate k.wasm)"
+set +e
+err=$("$ipvm" wasm validate bad.wasm 2>&1 >/dev/null); rc=$?
+set -e
+check "validate bad: exit 1" "1" "$rc"
+check "validate bad: one error line" "1" "$(printf '%s\n' "$err" | wc -l)"
+check "invoke i32 with negative" "-3" "$("$ipvm" wasm run k.wasm --invoke add 2 -5)"
+check "invoke two results" "$(printf -- '-1.5\nnan')" "$("$ipvm" wasm run k.wasm --invoke pair -1.5 nan)"
+check "invoke i64 wraps" "9223372036854775807" "$("$ipvm" wasm run k.wasm --invoke sub64 -9223372036854775808 1)"
+set +e
+err=$("$ipvm" wasm run k.wasm --invoke div 1 0 2>&1); rc=$?
+set -e
+check "trap exit code" "1" "$rc"
+check "trap message" "ipvm: trap: integer divide by zero in div at" "${err% 0x*}"
+set +e
+err=$("$ipvm" wasm run k.wasm --invoke spin --fuel 100000 --stats 2>&1); rc=$?
+set -e
+check "out of fuel" "1" "$rc"
+[[ $err == *"out of fuel"* && $err == *"fuel used: 100000"* ]] && echo "ok   fuel stats" || { echo "FAIL fuel stats: $err"; fails=$((fails + 1)); }
+set +e
+err=$("$ipvm" wasm run k.wasm --invoke rec 1 2>&1); rc=$?
+set -e
+[[ $rc == 1 && $err == *"call stack exhausted"* ]] && echo "ok   deep recursion" || { echo "FAIL deep recursion: $err"; fails=$((fails + 1)); }
+
+# A WASI command: args, environment, stdin, clock, random, stderr, exit code, a long loop.
+cat > prog.c <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+int main(int argc, char** argv) {
+  for (int i = 0; i < argc; ++i) printf("arg %d [%s]\n", i, argv[i]);
+  char buf[64];
+  size_t n = fread(buf, 1, sizeof buf - 1, stdin);
+  buf[n] = 0;
+  printf("stdin [%s]\n", buf);
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  printf("time %lld\n", (long long)ts.tv_sec);
+  unsigned r = 0;
+  getentropy(&r, sizeof r);
+  printf("random %u\n", r);
+  fprintf(stderr, "to stderr\n");
+  const char* foo = getenv("FOO");
+  printf("FOO=%s\n", foo ? foo : "(unset)");
+  unsigned long long acc = 1;
+  for (unsigned long long i = 0; i < 2000000; ++i) {
+    acc = acc * 6364136223846793005ULL + i;
+    if (i % 400000 == 0) printf("step %llu %llu\n", i, acc);
+  }
+  printf("acc %llu\n", acc);
+  return argc > 2 ? 7 : 0;
+}
+C
+clang --target=wasm32-wasi -O2 -Wno-implicit-function-declaration prog.c -o prog.wasm
+set +e
+echo -n "some input" | "$ipvm" wasm run prog.wasm --env FOO=bar -- x y > full.out 2> full.err; rc=$?
+set -e
+check "wasi exit code" "7" "$rc"
+check "wasi stderr" "to stderr" "$(cat full.err)"
+grep -q '^arg 1 \[x\]$' full.out && grep -q '^stdin \[some input\]$' full.out && grep -q '^FOO=bar$' full.out \
+  && echo "ok   wasi args/stdin/env" || { echo "FAIL wasi output:"; cat full.out; fails=$((fails + 1)); }
+echo -n "some input" | "$ipvm" wasm run prog.wasm --env FOO=bar -- x y > again.out 2>/dev/null || true
+check "wasi deterministic" "$(cat full.out)" "$(cat again.out)"
+
+# The same run suspended twice and resumed from each snapshot, in new processes.
+set +e
+echo -n "some input" | "$ipvm" wasm run prog.wasm --env FOO=bar --suspend-after 5000000 --snapshot s1.car -- x y > chain.out 2> chain.err; rc1=$?
+"$ipvm" wasm resume s1.car --suspend-after 5000000 --snapshot s2.car >> chain.out 2>> chain.err; rc2=$?
+"$ipvm" wasm resume s2.car >> chain.out 2>> chain.err; rc3=$?
+set -e
+check "suspend exit codes" "75 75 7" "$rc1 $rc2 $rc3"
+check "snapshot chain stdout" "$(cat full.out)" "$(cat chain.out)"
+check "snapshot chain stderr" "$(cat full.err)" "$(cat chain.err)"
+check "snapshot is a CAR (ipld car)" "1" "$([[ -s s1.car ]] && echo 1)"
+
+# Resuming a snapshot twice gives the same result (it is not consumed).
+"$ipvm" wasm resume s2.car > r1.out 2>/dev/null || true
+"$ipvm" wasm resume s2.car > r2.out 2>/dev/null || true
+check "resume is repeatable" "$(cat r1.out)" "$(cat r2.out)"
+
+if [[ $fails -ne 0 ]]; then
+  echo "$fails check(s) failed"
+  exit 1
+fi
+echo "all wasm CLI checks passed"
