@@ -7,14 +7,28 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "${IPVM_JOBS:-$(nproc)}" --target ipvm
 export IPVM_HOME="${IPVM_HOME:-$(mktemp -d)}"
 ipvm() { build/ipvm "$@"; }
+echo "ipvm home: $IPVM_HOME"
 
-echo "== store a DAG (DAG-JSON in, DAG-CBOR stored)"
+echo "== store a DAG (DAG-JSON in, DAG-CBOR stored, one block per node)"
 about=$(echo '{"ceo":"Alice","founded":2024}' | ipvm dag put -)
 echo "about:   $about"
 company=$(echo "{\"name\":\"Fission\",\"about\":{\"/\":\"$about\"}}" | ipvm dag put -)
 echo "company: $company"
 root=$(echo "{\"company\":{\"/\":\"$company\"}}" | ipvm dag put -)
 echo "root:    $root"
-echo "== path lookup: $root/company/about/ceo"
+
+echo "== path lookup across three blocks: $root/company/about/ceo"
 ipvm dag get "$root/company/about/ceo"
 echo
+echo "== the company node, as DAG-JSON"
+ipvm dag get "$root/company"
+echo
+
+echo "== export the DAG as a CAR file and import it into a fresh home"
+car="$(mktemp --suffix=.car)"
+fresh="$(mktemp -d)"
+ipvm car export "$root" -o "$car"
+echo "$(wc -c <"$car") bytes in $car"
+ipvm --home "$fresh" car import "$car"
+echo "lookup in the fresh home: $(ipvm --home "$fresh" dag get "$root/company/about/ceo")"
+rm -rf "$car" "$fresh"

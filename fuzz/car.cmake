@@ -1,0 +1,1 @@
+ipvm_fuzz(car ipvm_ipld)
