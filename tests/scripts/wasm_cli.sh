@@ -98,8 +98,8 @@ check "wasi deterministic" "$(cat full.out)" "$(cat again.out)"
 
 # The same run suspended twice and resumed from each snapshot, in new processes.
 set +e
-echo -n "some input" | "$ipvm" wasm run prog.wasm --env FOO=bar --suspend-after 5000000 --snapshot s1.car -- x y > chain.out 2> chain.err; rc1=$?
-"$ipvm" wasm resume s1.car --suspend-after 5000000 --snapshot s2.car >> chain.out 2>> chain.err; rc2=$?
+echo -n "some input" | "$ipvm" wasm run prog.wasm --env FOO=bar --suspend-after 30000000 --snapshot s1.car -- x y > chain.out 2> chain.err; rc1=$?
+"$ipvm" wasm resume s1.car --suspend-after 30000000 --snapshot s2.car >> chain.out 2>> chain.err; rc2=$?
 "$ipvm" wasm resume s2.car >> chain.out 2>> chain.err; rc3=$?
 set -e
 check "suspend exit codes" "75 75 7" "$rc1 $rc2 $rc3"
