@@ -238,7 +238,7 @@ TEST(Store, KilledMidWriteLeavesWholeTransactions) {
     }
   }
   // Let it write for a while, then kill it without warning.
-  for (int tries = 0; tries < 200; ++tries) {
+  for (int tries = 0; tries < 1000; ++tries) {
     ::usleep(10000);
     auto s = Store::open(dir.db());
     ASSERT_TRUE(s);
