@@ -1,0 +1,342 @@
+#include "runtime/executor.h"
+
+#include <deque>
+
+#include "base/utf8.h"
+#include "store/blocks.h"
+#include "store/receipt_store.h"
+#include "ucan/did_key.h"
+#include "ucan/validator.h"
+
+namespace ipvm::runtime {
+
+struct Executor::Pending {
+  ipld::Cid invocation;
+  Bytes invocation_bytes;
+  std::optional<Bytes> module_bytes;  // inline modules are stored with the invocation
+  ipld::Cid module;
+  std::shared_ptr<const Receipt> receipt;
+  std::optional<ipld::Cid> memo;
+};
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Captured output goes into meta as a string when it is UTF-8, else as bytes.
+ipld::Value captured(std::string text) {
+  if (utf8_valid(text)) return ipld::Value::string(std::move(text));
+  return ipld::Value::bytes(Bytes(text.begin(), text.end()));
+}
+
+}  // namespace
+
+Executor::Executor(store::Store& store, std::shared_ptr<const ucan::Signer> signer, ExecutorOptions options)
+    : store_(store),
+      signer_(std::move(signer)),
+      options_(std::move(options)),
+      modules_(options_.module_cache_capacity),
+      by_invocation_(options_.receipt_cache_capacity),
+      by_memo_(options_.receipt_cache_capacity) {}
+
+Executor::~Executor() = default;
+
+Result<std::unique_ptr<Executor>> Executor::create(store::Store& store, std::shared_ptr<const ucan::Signer> signer,
+                                                   ExecutorOptions options) {
+  if (!signer) return fail("executor", "an executor needs a signing key");
+  IPVM_TRY_STATUS(store.write([](store::sqlite::Db& db) { return store::receipts::ensure_schema(db); }));
+  return std::unique_ptr<Executor>(new Executor(store, std::move(signer), std::move(options)));
+}
+
+int64_t Executor::now() const {
+  if (options_.now) return options_.now();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Result<TaskOutcome> Executor::submit(ByteView invocation, const RunOptions& opts) {
+  IPVM_TRY(auto inv, ucan::decode_invocation(invocation));
+  return run(std::make_shared<const ucan::Invocation>(std::move(inv)), opts);
+}
+
+Result<TaskOutcome> Executor::run(std::shared_ptr<const ucan::Invocation> inv, const RunOptions& opts) {
+  std::vector<Pending> pending;
+  IPVM_TRY(auto out, run_one(inv, opts, pending));
+  IPVM_TRY_STATUS(commit(pending));
+  return out;
+}
+
+Result<std::vector<TaskOutcome>> Executor::run_batch(std::span<const std::shared_ptr<const ucan::Invocation>> invs,
+                                                     const RunOptions& opts) {
+  std::vector<Pending> pending;
+  pending.reserve(invs.size());
+  std::vector<TaskOutcome> outs;
+  outs.reserve(invs.size());
+  for (const auto& inv : invs) {
+    auto o = run_one(inv, opts, pending);
+    if (!o) {
+      (void)commit(pending);
+      return tl::unexpected(o.error());
+    }
+    outs.push_back(std::move(*o));
+  }
+  IPVM_TRY_STATUS(commit(pending));
+  return outs;
+}
+
+std::optional<std::string> Executor::authorize(const std::shared_ptr<const ucan::Invocation>& inv) {
+  ucan::ValidationOptions vo;
+  vo.now = now();
+  vo.revoked = options_.revoked;
+  vo.cache = &verified_;
+  std::deque<Bytes> held;  // proof bytes must outlive the validation
+  std::optional<Error> store_error;
+  ucan::ProofLookup lookup = [&](const ipld::Cid& cid) -> std::optional<ByteView> {
+    auto b = store_.find(cid);
+    if (!b) {
+      store_error = b.error();
+      return std::nullopt;
+    }
+    if (!*b) return std::nullopt;
+    held.push_back(std::move(**b));
+    return ByteView(held.back());
+  };
+  auto v = ucan::validate_invocation(inv, lookup, vo);
+  if (!v) return v.error().to_string();
+  std::string_view subject = ucan::did_without_fragment(v->subject);
+  if (subject != did())
+    return fmt::format("the invocation's subject {} is not this node ({}); the node runs only what its own key "
+                       "issues or delegates",
+                       subject, did());
+  if (inv->aud && ucan::did_without_fragment(*inv->aud) != did())
+    return fmt::format("the invocation is addressed to {}, not to this node ({})", *inv->aud, did());
+  return std::nullopt;
+}
+
+Result<std::shared_ptr<const wasm::CompiledModule>> Executor::load_module(const WasmTask& task, ipld::Value& failure) {
+  if (auto hit = modules_.find(task.module)) return hit;
+  Bytes fetched;
+  ByteView bytes;
+  if (task.inline_module) {
+    bytes = *task.inline_module;
+  } else {
+    IPVM_TRY(auto b, store_.find(task.module));
+    if (!b) {
+      failure = error_out(errname::kModuleNotFound,
+                          fmt::format("module {} is not in the store (add it with `ipvm block put`, or pass it inline "
+                                      "as a data: URL)",
+                                      task.module.to_string()));
+      return nullptr;
+    }
+    fetched = std::move(*b);
+    bytes = fetched;
+  }
+  auto cm = modules_.compile(task.module, bytes);
+  if (!cm) {
+    failure = error_out(errname::kInvalidModule,
+                        fmt::format("module {} is not a valid WebAssembly module: {}", task.module.to_string(),
+                                    cm.error().to_string()));
+    return nullptr;
+  }
+  return *cm;
+}
+
+// Random seed: from the memo key for pure tasks (any node reproduces it), else the Task ID.
+GuestCall Executor::guest_call_for(const ucan::Invocation& inv, const WasmTask& task, const TaskLimits& limits,
+                                   std::shared_ptr<const wasm::CompiledModule> module, const ipld::Cid* key) const {
+  GuestCall call;
+  call.module = std::move(module);
+  call.fun = task.fun;
+  call.params = &task.params;
+  call.sig = task.sig ? &*task.sig : nullptr;
+  call.sig_text = task.sig_text;
+  call.limits = limits;
+  call.output_cap = options_.output_cap;
+  ipld::Cid seed_from = key ? *key : ucan::task_id(inv);
+  ByteView digest = seed_from.digest();
+  call.random_seed.assign(digest.begin(), digest.end());
+  return call;
+}
+
+Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocation>& inv, const RunOptions& opts,
+                                      std::vector<Pending>& pending) {
+  const auto t0 = Clock::now();
+  auto outcome = [&](std::shared_ptr<const Receipt> r, bool replayed) {
+    return TaskOutcome{std::move(r), replayed, Clock::now() - t0};
+  };
+  if (!inv) return fail("executor", "no invocation");
+  const ipld::Cid& inv_cid = inv->cid();
+  if (opts.use_cache) {
+    IPVM_TRY(auto prev, find_by_invocation(inv_cid));
+    if (prev) return outcome(prev, true);
+  }
+
+  ReceiptParams rp;
+  rp.ran = inv_cid;
+  rp.iat = now();
+  Pending p;
+  p.invocation = inv_cid;
+  p.invocation_bytes = inv->envelope.bytes;
+  ipld::Map meta;
+
+  auto finish = [&](ipld::Value out, std::optional<ipld::Cid> memo) -> Result<TaskOutcome> {
+    rp.out = std::move(out);
+    rp.meta = ipld::Value::map(std::move(meta));
+    IPVM_TRY(auto signed_receipt, sign_receipt(*signer_, rp));
+    auto receipt = std::make_shared<const Receipt>(std::move(signed_receipt));
+    p.receipt = receipt;
+    p.memo = memo;
+    by_invocation_.erase(inv_cid);
+    by_invocation_.insert(inv_cid, receipt);
+    if (memo) by_memo_.insert(*memo, receipt);
+    pending.push_back(std::move(p));
+    return outcome(receipt, false);
+  };
+
+  if (auto why = authorize(inv)) return finish(error_out(errname::kUnauthorized, *why), std::nullopt);
+  if (inv->cmd != kWasmRunCmd)
+    return finish(error_out(errname::kUnsupportedCommand,
+                            fmt::format("this executor runs {} tasks, not {}", kWasmRunCmd, inv->cmd)),
+                  std::nullopt);
+  auto task = parse_wasm_task(inv->args);
+  if (!task) return finish(error_out(errname::kInvalidTask, task.error().message), std::nullopt);
+  auto limits = parse_limits(inv->meta, options_.default_limits);
+  if (!limits) return finish(error_out(errname::kInvalidTask, limits.error().message), std::nullopt);
+
+  const bool pure = is_pure(inv->cmd, inv->nonce);
+  std::optional<ipld::Cid> key;
+  if (pure) {
+    key = memo_key(inv->cmd, inv->args);
+    if (opts.use_cache) {
+      IPVM_TRY(auto prev, find_by_memo(*key));
+      if (prev) return outcome(prev, true);
+    }
+  }
+  meta.emplace_back("mod", ipld::Value::link(task->module));
+
+  ipld::Value failure;
+  IPVM_TRY(auto module, load_module(*task, failure));
+  if (!module) return finish(std::move(failure), std::nullopt);
+  if (task->inline_module) {
+    p.module = task->module;
+    p.module_bytes = std::move(task->inline_module);
+  }
+
+  GuestCall call = guest_call_for(*inv, *task, *limits, module, pure ? &*key : nullptr);
+  const auto t_run = Clock::now();
+  GuestResult g = call_guest(call);
+  const auto run_us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t_run).count();
+  meta.emplace_back("fuel", ipld::Value::uinteger(g.fuel_used));
+  meta.emplace_back("time_us", ipld::Value::integer(static_cast<int64_t>(run_us)));
+  if (!g.stdout_text.empty()) meta.emplace_back("stdout", captured(std::move(g.stdout_text)));
+  if (!g.stderr_text.empty()) meta.emplace_back("stderr", captured(std::move(g.stderr_text)));
+  return finish(std::move(g.out), pure && g.memoizable ? key : std::nullopt);
+}
+
+Status Executor::commit(std::vector<Pending>& pending) {
+  if (pending.empty()) return {};
+  auto st = store_.write([&](store::sqlite::Db& db) -> Status {
+    for (const Pending& p : pending) {
+      IPVM_TRY_STATUS(store::blocks::put(db, p.invocation, p.invocation_bytes));
+      if (p.module_bytes) IPVM_TRY_STATUS(store::blocks::put(db, p.module, *p.module_bytes));
+      IPVM_TRY_STATUS(store::blocks::put(db, p.receipt->cid(), p.receipt->envelope.bytes));
+      IPVM_TRY_STATUS(store::receipts::put(db, p.invocation, p.receipt->cid(), p.memo, p.receipt->iat.value_or(0)));
+    }
+    return {};
+  });
+  if (!st) {
+    // Nothing was stored: forget the answers so they are not served from memory either.
+    for (const Pending& p : pending) {
+      by_invocation_.erase(p.invocation);
+      if (p.memo) by_memo_.erase(*p.memo);
+    }
+  }
+  pending.clear();
+  return st;
+}
+
+Result<std::shared_ptr<const Receipt>> Executor::load_receipt(const ipld::Cid& cid) {
+  IPVM_TRY(auto bytes, store_.find(cid));
+  if (!bytes) return std::shared_ptr<const Receipt>();
+  auto r = decode_receipt(*bytes);
+  if (!r) return failf("receipt", "block {} is not a receipt: {}", cid.to_string(), r.error().message);
+  return std::make_shared<const Receipt>(std::move(*r));
+}
+
+Result<std::shared_ptr<const Receipt>> Executor::indexed(bool by_memo, const ipld::Cid& key) {
+  std::optional<ipld::Cid> rct;
+  IPVM_TRY_STATUS(store_.read([&](store::sqlite::Db& db) -> Status {
+    IPVM_TRY(rct, by_memo ? store::receipts::by_memo(db, key) : store::receipts::by_invocation(db, key));
+    return {};
+  }));
+  if (!rct) return std::shared_ptr<const Receipt>();
+  IPVM_TRY(auto r, load_receipt(*rct));
+  if (!r) return failf("store", "the task index names receipt {}, which is missing from the store", rct->to_string());
+  return (by_memo ? by_memo_ : by_invocation_).insert(key, r);
+}
+
+Result<std::shared_ptr<const Receipt>> Executor::find_by_invocation(const ipld::Cid& invocation) {
+  if (auto hit = by_invocation_.find(invocation)) return hit;
+  return indexed(false, invocation);
+}
+
+Result<std::shared_ptr<const Receipt>> Executor::find_by_memo(const ipld::Cid& key) {
+  if (auto hit = by_memo_.find(key)) return hit;
+  return indexed(true, key);
+}
+
+Result<std::shared_ptr<const Receipt>> Executor::find_receipt(const ipld::Cid& cid) {
+  IPVM_TRY(auto by_inv, find_by_invocation(cid));
+  if (by_inv) return by_inv;
+  return load_receipt(cid);
+}
+
+Result<std::shared_ptr<const ucan::Invocation>> Executor::invoke(const ucan::InvocationParams& p) {
+  IPVM_TRY(auto env, ucan::sign_invocation(*signer_, p));
+  IPVM_TRY(auto inv, ucan::invocation_from_envelope(std::move(env)));
+  auto shared = std::make_shared<const ucan::Invocation>(std::move(inv));
+  verified_.put(shared->cid(), shared);
+  IPVM_TRY_STATUS(store_.put(shared->cid(), shared->envelope.bytes));
+  return shared;
+}
+
+Result<ipld::Cid> Executor::put_module(ByteView wasm) {
+  ipld::Cid cid = module_cid(wasm);
+  IPVM_TRY_STATUS(store_.put(cid, wasm));
+  return cid;
+}
+
+Result<ipld::Cid> Executor::put_proof(ByteView delegation) {
+  IPVM_TRY(auto env, ucan::decode_envelope(delegation));
+  IPVM_TRY_STATUS(store_.put(env.cid, delegation));
+  return env.cid;
+}
+
+GuestResult Executor::evaluate(const ucan::Invocation& inv) {
+  GuestResult g;
+  auto task = parse_wasm_task(inv.args);
+  if (!task) {
+    g.out = error_out(errname::kInvalidTask, task.error().message);
+    return g;
+  }
+  auto limits = parse_limits(inv.meta, options_.default_limits);
+  if (!limits) {
+    g.out = error_out(errname::kInvalidTask, limits.error().message);
+    return g;
+  }
+  ipld::Value failure;
+  auto module = load_module(*task, failure);
+  if (!module) {
+    g.out = error_out("Store", module.error().to_string());
+    return g;
+  }
+  if (!*module) {
+    g.out = std::move(failure);
+    return g;
+  }
+  std::optional<ipld::Cid> key;
+  if (is_pure(inv.cmd, inv.nonce)) key = memo_key(inv.cmd, inv.args);
+  GuestCall call = guest_call_for(inv, *task, *limits, *module, key ? &*key : nullptr);
+  return call_guest(call);
+}
+
+}  // namespace ipvm::runtime

@@ -1,0 +1,50 @@
+// Runs one function of a compiled module as a task: a fresh instance (with WASI when the module
+// imports it), `_initialize` for reactors, arguments lowered from IPLD (numeric core types, or
+// the canonical ABI when a WIT signature is given), the call under the task's limits, results
+// lifted back to IPLD and `cabi_post_<fun>` to let the guest free them.
+//
+// Never fails as a C++ call: every way the guest or its inputs can go wrong becomes an error
+// `out` ({"error": {name, message}}, names in receipt.h) so the executor can sign it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "base/bytes.h"
+#include "ipld/value.h"
+#include "runtime/task.h"
+#include "runtime/wit.h"
+#include "wasm/compiled_module.h"
+#include "wasm/value.h"
+
+namespace ipvm::runtime {
+
+struct GuestCall {
+  std::shared_ptr<const wasm::CompiledModule> module;
+  std::string_view fun;
+  const ipld::List* params = nullptr;
+  const WitFunc* sig = nullptr;  // null: numeric core types
+  std::string_view sig_text;     // for messages
+  TaskLimits limits;
+  Bytes random_seed;             // 32 bytes for WASI random_get
+  uint64_t output_cap = 64 * 1024;  // bytes of stdout/stderr kept for the receipt
+};
+
+struct GuestResult {
+  ipld::Value out;          // ok_out(value) or error_out(name, message)
+  bool memoizable = true;   // false when the answer depends on limits or the wall clock
+  uint64_t fuel_used = 0;
+  std::string stdout_text, stderr_text;
+};
+
+GuestResult call_guest(const GuestCall& call);
+
+// IPLD <-> core value conversion for functions called without a signature (range checked).
+// `what` names the value in messages ("argument 1 of add_one").
+Result<uint64_t> lower_core(wasm::ValType t, const ipld::Value& v, std::string_view what);
+Result<ipld::Value> lift_core(const wasm::Value& v, std::string_view what);
+// "(i32, i32) -> i32"
+std::string core_type_string(const wasm::FuncType& t);
+
+}  // namespace ipvm::runtime

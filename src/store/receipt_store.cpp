@@ -1,0 +1,68 @@
+#include "store/receipt_store.h"
+
+namespace ipvm::store::receipts {
+
+const Migration kReceiptsMigration{2, "receipts", R"sql(
+CREATE TABLE IF NOT EXISTS task_receipts (
+  invocation BLOB PRIMARY KEY,  -- binary CID of the invocation
+  receipt    BLOB NOT NULL,     -- binary CID of the receipt answering it
+  created    INTEGER NOT NULL   -- unix seconds
+);
+CREATE TABLE IF NOT EXISTS task_memo (
+  memo_key BLOB PRIMARY KEY,    -- binary CID of {cmd, args} (pure tasks only)
+  receipt  BLOB NOT NULL
+);
+)sql"};
+
+Status ensure_schema(sqlite::Db& db) { return db.exec(kReceiptsMigration.sql); }
+
+namespace {
+
+Result<std::optional<ipld::Cid>> lookup(sqlite::Db& db, std::string_view sql, const ipld::Cid& key) {
+  Bytes k = key.to_bytes();
+  IPVM_TRY(auto stmt, db.cached(sql));
+  IPVM_TRY_STATUS(stmt->bind(1, ByteView(k)));
+  IPVM_TRY(bool row, stmt->step());
+  if (!row) return std::optional<ipld::Cid>();
+  auto cid = ipld::Cid::from_bytes(stmt->column_blob(0));
+  if (!cid) return failf("store", "task index holds a corrupt CID: {}", cid.error().message);
+  return std::optional<ipld::Cid>(std::move(*cid));
+}
+
+}  // namespace
+
+Status put(sqlite::Db& db, const ipld::Cid& invocation, const ipld::Cid& receipt,
+           const std::optional<ipld::Cid>& memo_key, int64_t created_unix, bool replace_memo) {
+  Bytes inv = invocation.to_bytes(), rct = receipt.to_bytes();
+  {
+    IPVM_TRY(auto stmt, db.cached("INSERT OR REPLACE INTO task_receipts (invocation, receipt, created) VALUES (?1, ?2, ?3)"));
+    IPVM_TRY_STATUS(stmt->bind(1, ByteView(inv)));
+    IPVM_TRY_STATUS(stmt->bind(2, ByteView(rct)));
+    IPVM_TRY_STATUS(stmt->bind(3, created_unix));
+    IPVM_TRY_STATUS(stmt->run());
+  }
+  if (memo_key) {
+    Bytes key = memo_key->to_bytes();
+    IPVM_TRY(auto stmt, db.cached(replace_memo ? "INSERT OR REPLACE INTO task_memo (memo_key, receipt) VALUES (?1, ?2)"
+                                               : "INSERT OR IGNORE INTO task_memo (memo_key, receipt) VALUES (?1, ?2)"));
+    IPVM_TRY_STATUS(stmt->bind(1, ByteView(key)));
+    IPVM_TRY_STATUS(stmt->bind(2, ByteView(rct)));
+    IPVM_TRY_STATUS(stmt->run());
+  }
+  return {};
+}
+
+Result<std::optional<ipld::Cid>> by_invocation(sqlite::Db& db, const ipld::Cid& invocation) {
+  return lookup(db, "SELECT receipt FROM task_receipts WHERE invocation = ?1", invocation);
+}
+
+Result<std::optional<ipld::Cid>> by_memo(sqlite::Db& db, const ipld::Cid& memo_key) {
+  return lookup(db, "SELECT receipt FROM task_memo WHERE memo_key = ?1", memo_key);
+}
+
+Result<uint64_t> count(sqlite::Db& db) {
+  IPVM_TRY(auto n, db.query_int("SELECT COUNT(*) FROM task_receipts"));
+  return static_cast<uint64_t>(n.value_or(0));
+}
+
+}  // namespace ipvm::store::receipts

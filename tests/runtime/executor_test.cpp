@@ -1,0 +1,215 @@
+#include "runtime/executor.h"
+
+#include "ipld/dag_json.h"
+#include "runtime_fixture.h"
+
+namespace ipvm::runtime::testing {
+namespace {
+
+TEST_F(RuntimeTest, AddOneExecutesThenReplays) {
+  IPVM_NEED_MODULE(mod, "add_one");
+  auto inv = invoke(mod, "add_one", "[41]");
+  TaskOutcome first = run(inv);
+  ASSERT_TRUE(first.receipt);
+  EXPECT_FALSE(first.replayed);
+  EXPECT_EQ(out_json(first), R"({"ok":42})");
+  EXPECT_GT(first.receipt->fuel(), 0u);
+  EXPECT_EQ(first.receipt->ran, inv->cid());
+  EXPECT_EQ(first.receipt->iss, exec_->did());
+  EXPECT_TRUE(verify_receipt_signature(*first.receipt));
+
+  // The same invocation again, and a different invocation of the same pure task: both replayed.
+  TaskOutcome again = run(inv);
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.receipt->cid(), first.receipt->cid());
+  auto other = invoke(mod, "add_one", "[41]", {}, {}, true, 2);
+  ASSERT_NE(other->cid(), inv->cid());
+  TaskOutcome memo = run(other);
+  EXPECT_TRUE(memo.replayed);
+  EXPECT_EQ(memo.receipt->cid(), first.receipt->cid());
+
+  // --no-cache runs it anyway.
+  TaskOutcome fresh = run(other, RunOptions{.use_cache = false});
+  EXPECT_FALSE(fresh.replayed);
+  EXPECT_EQ(out_json(fresh), R"({"ok":42})");
+  EXPECT_EQ(fresh.receipt->fuel(), first.receipt->fuel());  // deterministic fuel
+}
+
+TEST_F(RuntimeTest, ReceiptsSurviveRestart) {
+  IPVM_NEED_MODULE(mod, "add_one");
+  auto inv = invoke(mod, "add_one", "[1]");
+  TaskOutcome first = run(inv);
+  open();  // a new store connection and executor: empty caches
+  auto by_inv = exec_->find_by_invocation(inv->cid());
+  ASSERT_TRUE(by_inv && *by_inv);
+  EXPECT_EQ((*by_inv)->cid(), first.receipt->cid());
+  auto by_key = exec_->find_by_memo(memo_key(inv->cmd, inv->args));
+  ASSERT_TRUE(by_key && *by_key);
+  auto found = exec_->find_receipt(first.receipt->cid());
+  ASSERT_TRUE(found && *found);
+  auto other = invoke(mod, "add_one", "[1]", {}, {}, true, 99);
+  TaskOutcome again = run(other);
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.receipt->cid(), first.receipt->cid());
+}
+
+TEST_F(RuntimeTest, ImpureTasksRunEachTime) {
+  IPVM_NEED_MODULE(mod, "add_one");
+  TaskOutcome a = run(invoke(mod, "add_one", "[5]", {}, {}, false));
+  TaskOutcome b = run(invoke(mod, "add_one", "[5]", {}, {}, false));
+  EXPECT_FALSE(a.replayed);
+  EXPECT_FALSE(b.replayed);
+  EXPECT_NE(a.receipt->cid(), b.receipt->cid());
+}
+
+TEST_F(RuntimeTest, ArgumentErrorsNameTheSignature) {
+  IPVM_NEED_MODULE(mod, "add_one");
+  TaskOutcome count = run(invoke(mod, "add_one", "[1, 2]"));
+  EXPECT_EQ(count.receipt->error_name(), "InvalidArguments");
+  EXPECT_NE(count.receipt->error_message().find("(i32) -> i32"), std::string::npos) << count.receipt->error_message();
+  TaskOutcome type = run(invoke(mod, "add_one", R"(["x"])"));
+  EXPECT_EQ(type.receipt->error_name(), "InvalidArguments");
+  EXPECT_NE(type.receipt->error_message().find("integer"), std::string::npos) << type.receipt->error_message();
+  TaskOutcome range = run(invoke(mod, "add_one", "[8589934592]"));
+  EXPECT_EQ(range.receipt->error_name(), "InvalidArguments");
+  EXPECT_NE(range.receipt->error_message().find("out of range"), std::string::npos);
+  TaskOutcome missing = run(invoke(mod, "nope", "[]"));
+  EXPECT_EQ(missing.receipt->error_name(), "MissingExport");
+  EXPECT_NE(missing.receipt->error_message().find("add_one"), std::string::npos);
+}
+
+TEST_F(RuntimeTest, ModuleNotFoundNamesTheCid) {
+  ipld::Cid absent = module_cid(as_bytes("not a module"));
+  TaskOutcome o = run(invoke(absent, "f", "[]"));
+  EXPECT_EQ(o.receipt->error_name(), "ModuleNotFound");
+  EXPECT_NE(o.receipt->error_message().find(absent.to_string()), std::string::npos);
+  // Not memoized: once the module arrives the task can run.
+  EXPECT_FALSE(exec_->find_by_memo(memo_key(std::string(kWasmRunCmd), make_wasm_args(absent, "f", {})))->get());
+}
+
+TEST_F(RuntimeTest, InvalidModule) {
+  Bytes junk = to_bytes("\0asm junk");
+  auto cid = exec_->put_module(junk);
+  ASSERT_TRUE(cid);
+  TaskOutcome o = run(invoke(*cid, "f", "[]"));
+  EXPECT_EQ(o.receipt->error_name(), "InvalidModule");
+}
+
+TEST_F(RuntimeTest, TrapsBecomeErrorReceipts) {
+  IPVM_NEED_MODULE(mod, "trap");
+  TaskOutcome boom = run(invoke(mod, "boom", "[]"));
+  EXPECT_EQ(boom.receipt->error_name(), "Trap");
+  EXPECT_NE(boom.receipt->error_message().find("unreachable"), std::string::npos) << boom.receipt->error_message();
+  EXPECT_NE(boom.receipt->error_message().find("boom"), std::string::npos) << boom.receipt->error_message();
+  EXPECT_NE(boom.receipt->error_message().find("offset"), std::string::npos) << boom.receipt->error_message();
+  TaskOutcome div = run(invoke(mod, "divide", "[1, 0]"));
+  EXPECT_EQ(div.receipt->error_name(), "Trap");
+  EXPECT_NE(div.receipt->error_message().find("integer divide by zero"), std::string::npos);
+  TaskOutcome ok = run(invoke(mod, "divide", "[7, 2]"));
+  EXPECT_EQ(out_json(ok), R"({"ok":3})");
+}
+
+TEST_F(RuntimeTest, FuelAndTimeLimits) {
+  IPVM_NEED_MODULE(mod, "loop");
+  auto inv = invoke(mod, "spin", "[]", {}, ipld::Value::map({{"fuel", ipld::Value::integer(10000)}}));
+  TaskOutcome fuel = run(inv);
+  EXPECT_EQ(fuel.receipt->error_name(), "OutOfFuel");
+  EXPECT_LE(fuel.receipt->fuel(), 10000u);
+  // Out of fuel depends on the limit, so it is not memoized under the task's key.
+  EXPECT_FALSE(exec_->find_by_memo(memo_key(inv->cmd, inv->args))->get());
+  TaskOutcome time = run(invoke(mod, "spin", "[]", {},
+                                ipld::Value::map({{"fuel", ipld::Value::integer(int64_t{1} << 50)},
+                                                  {"time", ipld::Value::integer(50)}})));
+  EXPECT_EQ(time.receipt->error_name(), "Timeout");
+}
+
+TEST_F(RuntimeTest, MemoryLimit) {
+  IPVM_NEED_MODULE(mod, "add_one");
+  TaskOutcome o = run(invoke(mod, "add_one", "[1]", {}, ipld::Value::map({{"memory", ipld::Value::integer(65536)}})));
+  EXPECT_EQ(o.receipt->error_name(), "OutOfMemory");
+  TaskOutcome bad = run(invoke(mod, "add_one", "[1]", {}, ipld::Value::map({{"fuel", ipld::Value::string("x")}})));
+  EXPECT_EQ(bad.receipt->error_name(), "InvalidTask");
+}
+
+TEST_F(RuntimeTest, CanonicalAbiRecordAndStrings) {
+  IPVM_NEED_MODULE(rec, "record");
+  TaskOutcome g = run(invoke(rec, "greet", R"([{"name": "Ada", "age": 36}])",
+                             "func(p: record { name: string, age: u32 }) -> record { greeting: string, age-next-year: u32 }"));
+  EXPECT_EQ(out_json(g), R"({"ok":{"age-next-year":37,"greeting":"Hello, Ada!"}})");
+  IPVM_NEED_MODULE(app, "append_string");
+  TaskOutcome a = run(invoke(app, "append_string", R"(["foo", "bar"])", "func(a: string, b: string) -> string"));
+  EXPECT_EQ(out_json(a), R"({"ok":"foobar"})");
+  TaskOutcome wrong = run(invoke(app, "append_string", R"(["foo", 1])", "func(a: string, b: string) -> string"));
+  EXPECT_EQ(wrong.receipt->error_name(), "InvalidArguments");
+  EXPECT_NE(wrong.receipt->error_message().find("func(a: string, b: string) -> string"), std::string::npos)
+      << wrong.receipt->error_message();
+  TaskOutcome mismatch = run(invoke(app, "append_string", R"([1])", "func(a: u32) -> u32"));
+  EXPECT_EQ(mismatch.receipt->error_name(), "InvalidArguments");
+}
+
+TEST_F(RuntimeTest, Sha256OfBytes) {
+  IPVM_NEED_MODULE(mod, "sha256");
+  // sha256("abc")
+  TaskOutcome o = run(invoke(mod, "sha256", R"([{"/": {"bytes": "YWJj"}}])", "func(data: list<u8>) -> list<u8>"));
+  EXPECT_EQ(out_json(o), R"({"ok":{"/":{"bytes":"ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0"}}})");
+}
+
+TEST_F(RuntimeTest, WasiOutputIsCaptured) {
+  IPVM_NEED_MODULE(mod, "hello");
+  TaskOutcome o = run(invoke(mod, "_start", "[]"));
+  EXPECT_TRUE(o.receipt->ok()) << ipld::dag_json_encode(o.receipt->out);
+  const ipld::Value* out = o.receipt->meta.find("stdout");
+  ASSERT_TRUE(out && out->is_string());
+  EXPECT_NE(out->as_string().find("hello from ipvm"), std::string::npos);
+}
+
+TEST_F(RuntimeTest, InlineDataUrlModule) {
+  auto bytes = read_file(example_path("add_one"));
+  if (!bytes) GTEST_SKIP() << "examples not built";
+  ucan::InvocationParams p;
+  p.sub = exec_->did();
+  p.cmd = "/wasm/run";
+  p.args = ipld::Value::map({{"mod", ipld::Value::string("data:application/wasm;base64," + ipld::base64_encode(*bytes, false, true))},
+                             {"fun", ipld::Value::string("add_one")},
+                             {"params", ipld::Value::list({ipld::Value::integer(9)})}});
+  p.nonce = Bytes{};
+  auto inv = exec_->invoke(p);
+  ASSERT_TRUE(inv);
+  TaskOutcome o = run(*inv);
+  EXPECT_EQ(out_json(o), R"({"ok":10})");
+  EXPECT_TRUE(*store_->has(module_cid(*bytes)));  // stored with the invocation
+}
+
+TEST_F(RuntimeTest, UnauthorizedAndUnsupported) {
+  IPVM_NEED_MODULE(mod, "add_one");
+  ucan::Ed25519Signer stranger = ucan::Ed25519Signer::generate();
+  ucan::InvocationParams p;
+  p.sub = stranger.did();
+  p.cmd = "/wasm/run";
+  p.args = make_wasm_args(mod, "add_one", {ipld::Value::integer(1)});
+  p.nonce = Bytes{};
+  auto env = ucan::sign_invocation(stranger, p);
+  ASSERT_TRUE(env);
+  auto out = exec_->submit(env->bytes);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->receipt->error_name(), "Unauthorized");
+
+  // A tampered signature is refused before anything runs.
+  p.sub = exec_->did();
+  auto forged = ucan::sign_invocation(stranger, p);
+  ASSERT_TRUE(forged);
+  auto o2 = exec_->submit(forged->bytes);
+  ASSERT_TRUE(o2);
+  EXPECT_EQ(o2->receipt->error_name(), "Unauthorized");
+
+  ucan::InvocationParams q;
+  q.sub = exec_->did();
+  q.cmd = "/msg/send";
+  auto inv = exec_->invoke(q);
+  ASSERT_TRUE(inv);
+  EXPECT_EQ(run(*inv).receipt->error_name(), "UnsupportedCommand");
+  EXPECT_FALSE(exec_->submit(to_bytes("garbage")));
+}
+
+}  // namespace
+}  // namespace ipvm::runtime::testing
