@@ -97,11 +97,17 @@ Status check_authority(const Invocation& inv, const std::vector<std::shared_ptr<
 
 Result<ValidatedInvocation> validate_invocation(std::shared_ptr<const Invocation> inv, const ProofLookup& proofs,
                                                 const ValidationOptions& opts) {
-  bool cached = opts.cache && opts.cache->invocation(inv->cid());
-  if (!cached) {
+  // A cached, verified copy wins over the caller's object, so the checks below only ever read
+  // fields that were covered by a signature check.
+  std::shared_ptr<const Invocation> cached = opts.cache ? opts.cache->invocation(inv->cid()) : nullptr;
+  if (cached) {
+    inv = std::move(cached);
+  } else {
     IPVM_TRY_STATUS(verify_envelope(inv->envelope));
     if (opts.cache) opts.cache->put(inv->cid(), inv);
   }
+  if (opts.revoked && opts.revoked->is_revoked(inv->cid()))
+    return failf("Revoked", "the invocation {} itself has been revoked", inv->cid().to_string());
   IPVM_TRY_STATUS(check_time("invocation", inv->cid(), std::nullopt, inv->exp, opts.now));
   ValidatedInvocation out;
   if (inv->prf.empty()) {

@@ -2,7 +2,7 @@
 // specs). The checks, in order, each with its own error kind:
 //
 //   1. the invocation's signature                                   InvalidSignature
-//   2. the invocation's expiry                                      Expired
+//   2. the invocation itself not revoked; its expiry                Revoked / Expired
 //   3. no proofs: only the subject may invoke on itself             InvalidClaim
 //   4. each proof (CIDs in prf, root first): not revoked,           Revoked
 //      available from the lookup and hashing to its CID,            UnavailableProof
@@ -55,7 +55,9 @@ struct ValidatedInvocation {
 
 Result<ValidatedInvocation> validate_invocation(ByteView invocation_bytes, const ProofLookup& proofs,
                                                 const ValidationOptions& opts);
-// For an invocation already decoded; its signature is still verified (or found in the cache).
+// For an invocation from decode_invocation / invocation_from_envelope (unmodified: the checks read
+// its fields, the signature covers its envelope). Its signature is still verified, or a verified
+// copy with the same CID is taken from the cache.
 Result<ValidatedInvocation> validate_invocation(std::shared_ptr<const Invocation> inv,
                                                 const ProofLookup& proofs, const ValidationOptions& opts);
 

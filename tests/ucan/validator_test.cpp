@@ -214,6 +214,30 @@ TEST(Validator, RevokedProofsAreRefused) {
   EXPECT_EQ(w.kind_of(i, {d1, d2}, &revoked), "valid");
   revoked.add(d1.cid);
   EXPECT_EQ(w.kind_of(i, {d1, d2}, &revoked), "Revoked");
+  RevocationSet only_invocation;
+  only_invocation.add(i.cid);
+  EXPECT_EQ(w.kind_of(i, {d1, d2}, &only_invocation), "Revoked");
+}
+
+TEST(Validator, CachedInvocationWinsOverAModifiedCopy) {
+  World w;
+  auto d1 = w.dlg(w.alice, w.bob.did(), w.alice.did(), "/msg/send");
+  auto i = w.inv(w.bob, w.alice.did(), {d1.cid});
+  VerifiedCache cache;
+  ProofStore store;
+  store.add(d1.bytes);
+  ValidationOptions o;
+  o.now = w.now;
+  o.cache = &cache;
+  ASSERT_TRUE(validate_invocation(i.bytes, store.lookup(), o));
+  // Same envelope (so same CID), but the caller changed a field after decoding.
+  auto changed = std::make_shared<Invocation>(*decode_invocation(i.bytes));
+  changed->cmd = "/admin";
+  auto r = validate_invocation(std::shared_ptr<const Invocation>(changed), store.lookup(), o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->invocation->cmd, "/msg/send");
+  o.cache = nullptr;  // without the cache the check reads the changed field and refuses it
+  EXPECT_FALSE(validate_invocation(std::shared_ptr<const Invocation>(changed), store.lookup(), o));
 }
 
 TEST(Validator, CacheSkipsSignaturesButStillChecksTimeAndRevocation) {
