@@ -1,5 +1,6 @@
 #include "wasm/decoder.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "wasm/leb128.h"
@@ -112,7 +113,7 @@ Result<Module> Decoder::run(ByteView binary) {
   static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
   static constexpr uint8_t kVersion[4] = {0x01, 0x00, 0x00, 0x00};
   if (m_.bytes.size() < 4 || std::memcmp(m_.bytes.data(), kMagic, 4) != 0) {
-    bool truncated = m_.bytes.size() < 4 && std::memcmp(m_.bytes.data(), kMagic, m_.bytes.size()) == 0;
+    bool truncated = m_.bytes.size() < 4 && std::equal(m_.bytes.begin(), m_.bytes.end(), kMagic);
     malformed(r, 0, truncated ? "unexpected end" : "magic header not detected");
     return tl::unexpected(error_);
   }

@@ -1,0 +1,2 @@
+# WebAssembly front end: decoder + validator.
+ipvm_fuzz(wasm_decode ipvm_wasm)
