@@ -6,7 +6,11 @@
 // (kind "dag-cbor"): non-minimal integers or lengths, indefinite lengths, unsorted or duplicate
 // keys, non-string keys, tags other than 42, NaN and infinities, undefined and other simple values,
 // 16/32-bit floats, invalid UTF-8, trailing bytes, nesting deeper than kMaxDepth. It never
-// allocates more than the input's size would allow.
+// allocates more than the input's size would allow. Messages read "<rule> at byte offset N",
+// N being the offset of the offending item's first byte. Whatever it accepts is canonical:
+// dag_cbor_encode(dag_cbor_decode(b)) == b (the fuzz target checks this).
+// The encoder trusts the Value: a NaN/infinite float or a non-UTF-8 string is written as is and
+// will not decode again, so producers must not put those in a Value.
 #pragma once
 
 #include "base/bytes.h"
@@ -15,6 +19,7 @@
 
 namespace ipvm::ipld {
 
+// Lists and maps nested deeper than this are rejected (DAG-JSON uses the same bound).
 inline constexpr size_t kMaxDepth = 256;
 
 Bytes dag_cbor_encode(const Value& v);

@@ -84,6 +84,10 @@ void put_integer(std::string& out, const Integer& i) {
 // Shortest round-trip digits laid out the way JavaScript's Number#toString does (what the
 // reference fixtures use), except that an integral value keeps a ".0" so it decodes as a float.
 void put_float(std::string& out, double d) {
+  if (!std::isfinite(d)) {  // not representable; written so that a decoder names the problem
+    out += std::isnan(d) ? "NaN" : d < 0 ? "-Infinity" : "Infinity";
+    return;
+  }
   char buf[40];
   auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
   std::string_view sci(buf, static_cast<size_t>(r.ptr - buf));
@@ -402,7 +406,7 @@ class Decoder {
   }
 
   // `{"/": "<cid>"}` or `{"/": {"bytes": "<base64>"}}`; called after the "/" key and its colon.
-  bool reserved(Value& out, const char* start, size_t depth) {
+  bool reserved(Value& out, const char* start) {
     skip_ws();
     if (p_ < end_ && *p_ == '"') {
       const char* at = p_;
@@ -422,9 +426,18 @@ class Decoder {
       skip_ws();
       if (p_ == end_ || *p_ != '"') return fail_at(p_, "bytes must be a base64 string");
       const char* at = p_;
-      scratch_.clear();
-      if (!string(scratch_)) return false;
-      auto bytes = base64_decode(scratch_);
+      // Base64 never needs escapes: decode straight from the input when there are none.
+      const char* close = scan_plain(p_ + 1, end_);
+      std::string_view b64;
+      if (close < end_ && *close == '"') {
+        b64 = std::string_view(p_ + 1, static_cast<size_t>(close - p_ - 1));
+        p_ = close + 1;
+      } else {
+        scratch_.clear();
+        if (!string(scratch_)) return false;
+        b64 = scratch_;
+      }
+      auto bytes = base64_decode(b64);
       if (!bytes) return fail_at(at, "invalid bytes: " + bytes.error().message);
       if (!expect('}', "'}' closing the bytes form ({\"bytes\": ...} must have exactly one key)"))
         return false;
@@ -433,7 +446,6 @@ class Decoder {
       out = Value::bytes(std::move(*bytes));
       return true;
     }
-    (void)depth;
     return fail_at(start, "a \"/\" map must hold a link string or {\"bytes\": ...}");
   }
 
@@ -456,7 +468,7 @@ class Decoder {
       if (k == "/") {
         if (!entries.empty())
           return fail_at(kstart, "a map with a \"/\" key must be a link or bytes form");
-        return reserved(out, start, depth);
+        return reserved(out, start);
       }
       skip_ws();
       entries.emplace_back(std::move(k), Value());

@@ -56,6 +56,10 @@ TEST(DagJson, FloatsStayFloats) {
     ASSERT_TRUE(v.is_float()) << enc(Value::float64(d));
     EXPECT_EQ(v, Value::float64(d));
   }
+  // Not representable: written as words every decoder rejects, never as something valid.
+  EXPECT_EQ(enc(Value::float64(std::nan(""))), "NaN");
+  EXPECT_EQ(enc(Value::float64(-HUGE_VAL)), "-Infinity");
+  EXPECT_FALSE(dag_json_decode(enc(Value::list({Value::float64(HUGE_VAL)}))));
   EXPECT_TRUE(dec("1").is_integer());
   EXPECT_TRUE(dec("1.0").is_float());
   EXPECT_TRUE(dec("1e2").is_float());
