@@ -67,6 +67,43 @@ const std::array<IOp, 256>& memory_table() {
   return t;
 }
 
+// Immediate-operand and fused-branch variants, indexed by wasm opcode (kUnreachable: none).
+struct Variants {
+  std::array<IOp, 256> imm;
+  std::array<IOp, 256> br;        // branch if the compare holds
+  std::array<uint8_t, 256> inverse;  // opcode of the negated compare (0: none)
+};
+
+Variants build_variants() {
+  Variants v;
+  v.imm.fill(IOp::kUnreachable);
+  v.br.fill(IOp::kUnreachable);
+  v.inverse.fill(0);
+  auto code_of = [](IOp op) -> int {
+    for (int c = 0; c < 256; ++c)
+      if (numeric_table()[c].arity == 2 && numeric_table()[c].op == op) return c;
+    return -1;
+  };
+#define IMM(Name, T, R, expr) v.imm[code_of(IOp::k##Name)] = IOp::k##Name##Imm;
+  IPVM_IMMOPS(IMM)
+#undef IMM
+#define BR(Name, T, expr) v.br[code_of(IOp::k##Name)] = IOp::kBrIf##Name;
+  IPVM_CMPOPS(BR)
+#undef BR
+  const uint8_t pairs[][2] = {{0x46, 0x47}, {0x48, 0x4e}, {0x49, 0x4f}, {0x4a, 0x4c}, {0x4b, 0x4d},
+                              {0x51, 0x52}, {0x53, 0x59}, {0x54, 0x5a}, {0x55, 0x57}, {0x56, 0x58}};
+  for (auto& p : pairs) {
+    v.inverse[p[0]] = p[1];
+    v.inverse[p[1]] = p[0];
+  }
+  return v;
+}
+
+const Variants& variants() {
+  static const Variants v = build_variants();
+  return v;
+}
+
 enum class CtlKind : uint8_t { kFunc, kBlock, kLoop, kIf };
 
 struct Ctl {
@@ -76,9 +113,28 @@ struct Ctl {
   uint32_t nresults;
   uint32_t loop_pc = 0;
   std::vector<uint32_t> fixups;  // words to patch with the end label
-  int64_t else_fixup = -1;       // if: the BrIfZ target word to patch with the else/end label
+  int64_t else_fixup = -1;       // if: the branch-to-else target word to patch
   bool unreachable = false;      // the rest of the current (then/else) body is dead
   bool dead = false;             // the whole construct is in dead code
+};
+
+// Where a value on the compile-time operand stack lives. Values from local.get and constants are
+// not copied to their stack slot until needed ("deferred"): instructions read the local slot or
+// take the constant as an immediate.
+struct Entry {
+  enum Kind : uint8_t { kSlot, kConst } kind = kSlot;
+  bool is64 = false;  // kConst: needs a 64-bit constant
+  uint32_t loc = 0;   // kSlot: the frame slot holding the value
+  uint64_t imm = 0;   // kConst
+};
+
+// The last emitted value-producing instruction, for fusing with what consumes it.
+struct LastOp {
+  int64_t start = -1;     // word index of its handler (-1: none)
+  int64_t dst_word = -1;  // word index of its destination operand
+  uint8_t wasm_op = 0;    // numeric opcode (compares fuse with br_if / if)
+  bool has_imm = false;
+  uint32_t a = 0, b = 0;  // operand slots / immediate
 };
 
 class FuncCompiler {
@@ -96,8 +152,8 @@ class FuncCompiler {
     fc.type = fn.type;
     nl_ = fc.num_locals;
     nr_ = fc.num_results;
-    h_ = 0;
     maxh_ = 0;
+    vs_.clear();
     ctls_.clear();
     ctls_.push_back(Ctl{CtlKind::kFunc, 0, 0, fc.num_results});
     if (fn.body_offset + uint64_t{fn.body_size} > m_.bytes.size()) return fail("invalid", "function body out of range");
@@ -117,18 +173,80 @@ class FuncCompiler {
   }
 
  private:
+  uint32_t h() const { return static_cast<uint32_t>(vs_.size()); }
   uint32_t slot(uint32_t height) const { return nl_ + height; }
-  void push(uint32_t n = 1) {
-    h_ += n;
-    if (h_ > maxh_) maxh_ = h_;
-  }
+
   void op(IOp o) {
     code_.offsets.emplace_back(static_cast<uint32_t>(w_.size()), at_);
     w_.push_back(handler_word(o));
+    last_ = LastOp{};
   }
   void u(uint32_t x) { w_.push_back(x); }
   uint32_t here() const { return static_cast<uint32_t>(w_.size()); }
 
+  // --- operand stack ---
+  void push_slot(uint32_t loc) {
+    vs_.push_back(Entry{Entry::kSlot, false, loc, 0});
+    if (h() > maxh_) maxh_ = h();
+  }
+  void push_const(uint64_t v, bool is64) {
+    vs_.push_back(Entry{Entry::kConst, is64, 0, v});
+    if (h() > maxh_) maxh_ = h();
+  }
+  // Pushes the result slot of an instruction about to be emitted and returns it.
+  uint32_t push_result() {
+    uint32_t d = slot(h());
+    push_slot(d);
+    return d;
+  }
+  void pop(uint32_t n = 1) { vs_.resize(vs_.size() - n); }
+  // Writes entry e's value into slot `dst` (no code if it is already there).
+  void put(const Entry& e, uint32_t dst) {
+    if (e.kind == Entry::kConst) {
+      if (!e.is64) {
+        op(IOp::kConst32);
+        u(dst);
+        u(static_cast<uint32_t>(e.imm));
+      } else {
+        op(IOp::kConst64);
+        u(dst);
+        u(static_cast<uint32_t>(e.imm));
+        u(static_cast<uint32_t>(e.imm >> 32));
+      }
+    } else if (e.loc != dst) {
+      op(IOp::kCopy);
+      u(dst);
+      u(e.loc);
+    }
+  }
+  void materialize(uint32_t i) {
+    Entry& e = vs_[i];
+    if (e.kind == Entry::kSlot && e.loc == slot(i)) return;
+    Entry copy = e;
+    put(copy, slot(i));
+    vs_[i] = Entry{Entry::kSlot, false, slot(i), 0};
+  }
+  void materialize_all() {
+    for (uint32_t i = 0; i < h(); ++i) materialize(i);
+  }
+  // The slot holding entry i (constants are first stored to their own stack slot).
+  uint32_t loc(uint32_t i) {
+    if (vs_[i].kind == Entry::kConst) materialize(i);
+    return vs_[i].loc;
+  }
+  uint32_t top_loc(uint32_t k = 0) { return loc(h() - 1 - k); }
+  // Before local x changes: deferred reads of x below `limit` must take their value now.
+  void protect_local(uint32_t x, uint32_t limit) {
+    for (uint32_t i = 0; i < limit; ++i)
+      if (vs_[i].kind == Entry::kSlot && vs_[i].loc == x) materialize(i);
+  }
+  // Whether the top value was just computed into its stack slot by the last instruction.
+  bool top_is_fresh_result() const {
+    return last_.dst_word >= 0 && h() > 0 && vs_.back().kind == Entry::kSlot &&
+           vs_.back().loc == slot(h() - 1) && w_[static_cast<size_t>(last_.dst_word)] == slot(h() - 1);
+  }
+
+  // --- fuel regions ---
   void begin_region() {
     end_region();
     op(IOp::kFuel);
@@ -142,26 +260,26 @@ class FuncCompiler {
     region_cost_ = 0;
   }
 
-  void move(uint32_t dst, uint32_t src, uint32_t n) {
-    if (n == 0 || dst == src) return;
-    if (n == 1) {
-      op(IOp::kCopy);
-      u(dst);
-      u(src);
-    } else {
-      op(IOp::kCopyN);
-      u(dst);
-      u(src);
-      u(n);
-    }
-  }
+  // --- branches ---
+  // Return. May sit on a conditional path (br_if / br_table stubs), so it only reads vs_.
   void ret() {
-    uint32_t nr = nr_;
+    if (nr_ == 1) {
+      const Entry& e = vs_.back();
+      uint32_t a = e.loc;
+      if (e.kind == Entry::kConst) {
+        a = slot(h() - 1);
+        put(e, a);
+      }
+      op(IOp::kRet);
+      u(a);
+      u(1);
+      return;
+    }
+    for (uint32_t i = h() - nr_; i < h(); ++i) put(vs_[i], slot(i));
     op(IOp::kRet);
-    u(slot(h_ - nr));
-    u(nr);
+    u(slot(h() - nr_));
+    u(nr_);
   }
-  // Points the word at `word` to label `c`'s target (now for loops, at its end otherwise).
   void target(Ctl& c, uint32_t word) {
     if (c.kind == CtlKind::kLoop)
       w_[word] = c.loop_pc;
@@ -169,12 +287,22 @@ class FuncCompiler {
       c.fixups.push_back(word);
   }
   uint32_t label_arity(const Ctl& c) const { return c.kind == CtlKind::kLoop ? c.nparams : c.nresults; }
-  // Unconditional branch to depth `depth` from the current height.
+  // Whether a branch to c needs no value moves.
+  bool branch_is_plain(const Ctl& c) const {
+    if (c.kind == CtlKind::kFunc) return false;
+    uint32_t n = label_arity(c);
+    for (uint32_t i = 0; i < n; ++i) {
+      const Entry& e = vs_[h() - n + i];
+      if (e.kind != Entry::kSlot || e.loc != slot(c.height + i)) return false;
+    }
+    return true;
+  }
+  // Unconditional branch to depth `depth`, moving the carried values into the label's slots.
   void branch(uint32_t depth) {
     Ctl& c = ctls_[ctls_.size() - 1 - depth];
     if (c.kind == CtlKind::kFunc) return ret();
     uint32_t n = label_arity(c);
-    move(slot(c.height), slot(h_ - n), n);
+    for (uint32_t i = 0; i < n; ++i) put(vs_[h() - n + i], slot(c.height + i));
     op(IOp::kBr);
     u(0);
     target(c, here() - 1);
@@ -193,6 +321,95 @@ class FuncCompiler {
     return true;
   }
 
+  // Emits "branch to `word_target_owner` when cond holds (negate: when it does not)", fusing
+  // with a compare that just produced the condition. Returns the target operand's word index.
+  uint32_t cond_branch(bool negate) {
+    const Variants& var = variants();
+    if (top_is_fresh_result() && last_.start >= 0) {
+      uint8_t cmp = last_.wasm_op;
+      if (cmp == 0x45) {  // i32.eqz: branch on the operand directly
+        uint32_t a = last_.a;
+        drop_last();
+        pop();
+        op(negate ? IOp::kBrIfNz : IOp::kBrIfZ);
+        u(a);
+        u(0);
+        return here() - 1;
+      }
+      if (negate) cmp = var.inverse[cmp];
+      if (cmp && var.br[cmp] != IOp::kUnreachable) {
+        LastOp l = last_;
+        drop_last();
+        pop();
+        op(l.has_imm ? static_cast<IOp>(static_cast<int>(var.br[cmp]) + 1) : var.br[cmp]);
+        u(l.a);
+        u(l.b);
+        u(0);
+        return here() - 1;
+      }
+    }
+    uint32_t c = top_loc();
+    pop();
+    op(negate ? IOp::kBrIfZ : IOp::kBrIfNz);
+    u(c);
+    u(0);
+    return here() - 1;
+  }
+  // Removes the last emitted instruction (it is being fused into the next one).
+  void drop_last() {
+    w_.resize(static_cast<size_t>(last_.start));
+    if (!code_.offsets.empty() && code_.offsets.back().first == static_cast<uint32_t>(last_.start))
+      code_.offsets.pop_back();
+    last_ = LastOp{};
+  }
+
+  void binary(uint8_t opc, const OpInfo& info) {
+    const Variants& var = variants();
+    Entry& b = vs_.back();
+    IOp immop = var.imm[opc];
+    if (b.kind == Entry::kConst && immop != IOp::kUnreachable) {
+      // 64-bit ops take a sign-extended 32-bit immediate.
+      bool fits = !b.is64 || static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(b.imm))) == b.imm;
+      if (fits) {
+        uint32_t imm = static_cast<uint32_t>(b.imm);
+        pop();
+        uint32_t a = top_loc();
+        pop();
+        uint32_t d = slot(h());
+        int64_t start = here();
+        op(immop);
+        u(d);
+        u(a);
+        u(imm);
+        push_slot(d);
+        last_ = LastOp{start, start + 1, opc, true, a, imm};
+        return;
+      }
+    }
+    uint32_t bl = top_loc();
+    uint32_t al = top_loc(1);
+    pop(2);
+    uint32_t d = slot(h());
+    int64_t start = here();
+    op(info.op);
+    u(d);
+    u(al);
+    u(bl);
+    push_slot(d);
+    last_ = LastOp{start, start + 1, opc, false, al, bl};
+  }
+  void unary(IOp o, uint8_t opc) {
+    uint32_t a = top_loc();
+    pop();
+    uint32_t d = slot(h());
+    int64_t start = here();
+    op(o);
+    u(d);
+    u(a);
+    push_slot(d);
+    last_ = LastOp{start, start + 1, opc, false, a, 0};
+  }
+
   bool step(Reader& r) {
     at_ = static_cast<uint32_t>(r.offset());
     uint8_t opc;
@@ -202,8 +419,8 @@ class FuncCompiler {
     if (live) ++region_cost_;  // one fuel unit per executed wasm instruction
 
     switch (opc) {
-      case 0x02:  // block
-      case 0x03:  // loop
+      case 0x02:    // block
+      case 0x03:    // loop
       case 0x04: {  // if
         uint32_t np, nr;
         if (!block_type(r, np, nr)) return false;
@@ -214,14 +431,21 @@ class FuncCompiler {
           ctls_.push_back(std::move(c));
           return true;
         }
+        int64_t else_word = -1;
         if (kind == CtlKind::kIf) {
-          --h_;
-          op(IOp::kBrIfZ);
-          u(slot(h_));
-          u(0);
+          // The condition is consumed first; everything below must be in its slot on both paths.
+          uint32_t hh = h() - 1;
+          for (uint32_t i = 0; i < hh; ++i)
+            if (!(vs_[i].kind == Entry::kSlot && vs_[i].loc == slot(i))) {
+              // Materializing may clobber nothing the condition reads (it lives above or in a local).
+              materialize(i);
+            }
+          else_word = cond_branch(true);
+        } else {
+          materialize_all();
         }
-        Ctl c{kind, h_ - np, np, nr};
-        if (kind == CtlKind::kIf) c.else_fixup = here() - 1;
+        Ctl c{kind, h() - np, np, nr};
+        c.else_fixup = else_word;
         if (kind == CtlKind::kLoop) {
           end_region();
           c.loop_pc = here();
@@ -234,6 +458,7 @@ class FuncCompiler {
         Ctl& c = ctls_.back();
         if (c.dead) return true;
         if (!c.unreachable) {
+          materialize_all();
           op(IOp::kBr);
           u(0);
           c.fixups.push_back(here() - 1);
@@ -241,12 +466,14 @@ class FuncCompiler {
         end_region();
         w_[static_cast<size_t>(c.else_fixup)] = here();
         c.else_fixup = -1;
-        h_ = c.height + c.nparams;
+        reset_stack(c.height + c.nparams);
         c.unreachable = false;
         begin_region();
         return true;
       }
       case 0x0b: {  // end
+        Ctl& cref = ctls_.back();
+        if (!cref.dead && !cref.unreachable && cref.kind != CtlKind::kFunc) materialize_all();
         Ctl c = std::move(ctls_.back());
         ctls_.pop_back();
         if (c.dead) return true;
@@ -260,8 +487,7 @@ class FuncCompiler {
         uint32_t label = here();
         for (uint32_t f : c.fixups) w_[f] = label;
         if (c.else_fixup >= 0) w_[static_cast<size_t>(c.else_fixup)] = label;
-        h_ = c.height + c.nresults;
-        if (h_ > maxh_) maxh_ = h_;
+        reset_stack(c.height + c.nresults);
         if (!reached) {
           ctls_.back().unreachable = true;
           return true;
@@ -273,7 +499,6 @@ class FuncCompiler {
         break;
     }
 
-    // Everything else: read immediates, then emit only when live.
     switch (opc) {
       case 0x00:  // unreachable
         if (!live) return true;
@@ -294,20 +519,17 @@ class FuncCompiler {
         uint32_t d;
         if (!r.read_u32(d) || d >= ctls_.size()) return false;
         if (!live) return true;
-        --h_;
-        uint32_t cond = slot(h_);
         Ctl& c = ctls_[ctls_.size() - 1 - d];
-        uint32_t n = label_arity(c);
-        if (c.kind != CtlKind::kFunc && (n == 0 || slot(c.height) == slot(h_ - n))) {
-          op(IOp::kBrIfNz);
-          u(cond);
-          u(0);
-          target(c, here() - 1);
+        // Is the branch plain once the condition is popped?
+        Entry cond = vs_.back();
+        vs_.pop_back();
+        bool plain = branch_is_plain(c);
+        vs_.push_back(cond);
+        if (plain) {
+          uint32_t w = cond_branch(false);
+          target(c, w);
         } else {
-          op(IOp::kBrIfZ);
-          u(cond);
-          u(0);
-          uint32_t skip = here() - 1;
+          uint32_t skip = cond_branch(true);
           branch(d);
           w_[skip] = here();
         }
@@ -320,16 +542,16 @@ class FuncCompiler {
         for (auto& d : depths)
           if (!r.read_u32(d) || d >= ctls_.size()) return false;
         if (!live) return true;
-        --h_;
+        uint32_t idx = top_loc();
+        pop();
         op(IOp::kBrTable);
-        u(slot(h_));
+        u(idx);
         u(n);
         uint32_t first = here();
         for (uint32_t i = 0; i <= n; ++i) u(0);
         for (uint32_t i = 0; i <= n; ++i) {
           Ctl& c = ctls_[ctls_.size() - 1 - depths[i]];
-          uint32_t ar = label_arity(c);
-          if (c.kind != CtlKind::kFunc && (ar == 0 || slot(c.height) == slot(h_ - ar))) {
+          if (branch_is_plain(c)) {
             target(c, first + i);
           } else {
             w_[first + i] = here();  // a stub that moves the values, then branches
@@ -350,7 +572,8 @@ class FuncCompiler {
         if (!live) return true;
         const FuncType& ft = m_.func_type(f);
         uint32_t np = static_cast<uint32_t>(ft.params.size()), nr = static_cast<uint32_t>(ft.results.size());
-        h_ -= np;
+        for (uint32_t i = h() - np; i < h(); ++i) materialize(i);
+        pop(np);
         if (f >= m_.num_imported_funcs) {
           op(IOp::kCall);
           u(f - m_.num_imported_funcs);
@@ -358,8 +581,8 @@ class FuncCompiler {
           op(IOp::kCallImport);
           u(f);
         }
-        u(slot(h_));
-        push(nr);
+        u(slot(h()));
+        for (uint32_t i = 0; i < nr; ++i) push_result();
         return true;
       }
       case 0x11: {  // call_indirect
@@ -368,19 +591,20 @@ class FuncCompiler {
         if (!live) return true;
         const FuncType& ft = m_.types[t];
         uint32_t np = static_cast<uint32_t>(ft.params.size()), nr = static_cast<uint32_t>(ft.results.size());
-        --h_;
-        uint32_t idx = slot(h_);
-        h_ -= np;
+        uint32_t idx = top_loc();
+        pop();
+        for (uint32_t i = h() - np; i < h(); ++i) materialize(i);
+        pop(np);
         op(IOp::kCallIndirect);
         u(t);
         u(table);
         u(idx);
-        u(slot(h_));
-        push(nr);
+        u(slot(h()));
+        for (uint32_t i = 0; i < nr; ++i) push_result();
         return true;
       }
       case 0x1a:  // drop
-        if (live) --h_;
+        if (live) pop();
         return true;
       case 0x1c: {  // select t*
         uint32_t n;
@@ -393,35 +617,48 @@ class FuncCompiler {
       }
       case 0x1b: {  // select
         if (!live) return true;
-        h_ -= 2;
+        uint32_t c = top_loc();
+        uint32_t b = top_loc(1);
+        uint32_t a = top_loc(2);
+        pop(3);
+        uint32_t d = slot(h());
         op(IOp::kSelect);
-        u(slot(h_ - 1));
-        u(slot(h_ - 1));
-        u(slot(h_));
-        u(slot(h_ + 1));
+        u(d);
+        u(a);
+        u(b);
+        u(c);
+        push_slot(d);
         return true;
       }
-      case 0x20:
-      case 0x21:
-      case 0x22: {  // local.get/set/tee
+      case 0x20: {  // local.get
         uint32_t x;
         if (!r.read_u32(x) || x >= nl_) return false;
         if (!live) return true;
-        if (opc == 0x20) {
-          op(IOp::kCopy);
-          u(slot(h_));
-          u(x);
-          push();
-        } else if (opc == 0x21) {
-          --h_;
-          op(IOp::kCopy);
-          u(x);
-          u(slot(h_));
-        } else {
-          op(IOp::kCopy);
-          u(x);
-          u(slot(h_ - 1));
+        push_slot(x);
+        return true;
+      }
+      case 0x21:
+      case 0x22: {  // local.set / local.tee
+        uint32_t x;
+        if (!r.read_u32(x) || x >= nl_) return false;
+        if (!live) return true;
+        Entry& t = vs_.back();
+        if (t.kind == Entry::kSlot && t.loc == x) {
+          if (opc == 0x21) pop();
+          return true;
         }
+        bool hazard = false;
+        for (uint32_t i = 0; i + 1 < h(); ++i)
+          if (vs_[i].kind == Entry::kSlot && vs_[i].loc == x) hazard = true;
+        if (!hazard && top_is_fresh_result()) {
+          w_[static_cast<size_t>(last_.dst_word)] = x;  // compute straight into the local
+          last_ = LastOp{};
+        } else {
+          protect_local(x, h() - 1);
+          put(vs_.back(), x);
+        }
+        pop();
+        if (opc == 0x22) push_slot(x);
         return true;
       }
       case 0x23:
@@ -430,15 +667,19 @@ class FuncCompiler {
         if (!r.read_u32(g)) return false;
         if (!live) return true;
         if (opc == 0x23) {
+          uint32_t d = slot(h());
+          int64_t start = here();
           op(IOp::kGlobalGet);
-          u(slot(h_));
+          u(d);
           u(g);
-          push();
+          push_slot(d);
+          last_ = LastOp{start, start + 1, 0, false, 0, 0};
         } else {
-          --h_;
+          uint32_t a = top_loc();
+          pop();
           op(IOp::kGlobalSet);
           u(g);
-          u(slot(h_));
+          u(a);
         }
         return true;
       }
@@ -446,21 +687,27 @@ class FuncCompiler {
         uint32_t t;
         if (!r.read_u32(t)) return false;
         if (!live) return true;
+        uint32_t i = top_loc();
+        pop();
+        uint32_t d = slot(h());
         op(IOp::kTableGet);
-        u(slot(h_ - 1));
+        u(d);
         u(t);
-        u(slot(h_ - 1));
+        u(i);
+        push_slot(d);
         return true;
       }
       case 0x26: {  // table.set
         uint32_t t;
         if (!r.read_u32(t)) return false;
         if (!live) return true;
-        h_ -= 2;
+        uint32_t v = top_loc();
+        uint32_t i = top_loc(1);
+        pop(2);
         op(IOp::kTableSet);
         u(t);
-        u(slot(h_));
-        u(slot(h_ + 1));
+        u(i);
+        u(v);
         return true;
       }
       case 0x3f:
@@ -469,68 +716,60 @@ class FuncCompiler {
         if (!r.read_u8(zero)) return false;
         if (!live) return true;
         if (opc == 0x3f) {
+          uint32_t d = slot(h());
           op(IOp::kMemorySize);
-          u(slot(h_));
-          push();
+          u(d);
+          push_slot(d);
         } else {
+          uint32_t n = top_loc();
+          pop();
+          uint32_t d = slot(h());
           op(IOp::kMemoryGrow);
-          u(slot(h_ - 1));
-          u(slot(h_ - 1));
+          u(d);
+          u(n);
+          push_slot(d);
         }
         return true;
       }
       case 0x41: {
         int32_t v;
         if (!r.read_s32(v)) return false;
-        if (!live) return true;
-        op(IOp::kConst32);
-        u(slot(h_));
-        u(static_cast<uint32_t>(v));
-        push();
+        if (live) push_const(static_cast<uint32_t>(v), false);
         return true;
       }
       case 0x42: {
         int64_t v;
         if (!r.read_s64(v)) return false;
-        if (!live) return true;
-        const64(static_cast<uint64_t>(v));
+        if (live) push_const(static_cast<uint64_t>(v), true);
         return true;
       }
       case 0x43: {
         uint32_t v;
         if (!r.read_f32_bits(v)) return false;
-        if (!live) return true;
-        op(IOp::kConst32);
-        u(slot(h_));
-        u(v);
-        push();
+        if (live) push_const(v, false);
         return true;
       }
       case 0x44: {
         uint64_t v;
         if (!r.read_f64_bits(v)) return false;
-        if (!live) return true;
-        const64(v);
+        if (live) push_const(v, true);
         return true;
       }
       case 0xd0: {  // ref.null t
         ValType t;
         if (!read_ref_type(r, t)) return false;
-        if (!live) return true;
-        op(IOp::kConst32);
-        u(slot(h_));
-        u(0);
-        push();
+        if (live) push_const(0, false);
         return true;
       }
       case 0xd2: {  // ref.func
         uint32_t f;
         if (!r.read_u32(f)) return false;
         if (!live) return true;
+        uint32_t d = slot(h());
         op(IOp::kRefFunc);
-        u(slot(h_));
+        u(d);
         u(f);
-        push();
+        push_slot(d);
         return true;
       }
       case 0xfc:
@@ -545,15 +784,23 @@ class FuncCompiler {
       if (!live) return true;
       IOp o = memory_table()[opc];
       if (opc <= 0x35) {
+        uint32_t a = top_loc();
+        pop();
+        uint32_t d = slot(h());
+        int64_t start = here();
         op(o);
-        u(slot(h_ - 1));
-        u(slot(h_ - 1));
+        u(d);
+        u(a);
         u(ma.offset);
+        push_slot(d);
+        last_ = LastOp{start, start + 1, 0, false, 0, 0};
       } else {
-        h_ -= 2;
+        uint32_t v = top_loc();
+        uint32_t a = top_loc(1);
+        pop(2);
         op(o);
-        u(slot(h_));
-        u(slot(h_ + 1));
+        u(a);
+        u(v);
         u(ma.offset);
       }
       return true;
@@ -562,27 +809,22 @@ class FuncCompiler {
     const OpInfo& info = numeric_table()[opc];
     if (info.arity == 0) return false;
     if (!live) return true;
-    if (info.arity == 3) return true;  // reinterpret
-    if (info.arity == 1) {
-      op(info.op);
-      u(slot(h_ - 1));
-      u(slot(h_ - 1));
-    } else {
-      --h_;
-      op(info.op);
-      u(slot(h_ - 1));
-      u(slot(h_ - 1));
-      u(slot(h_));
+    if (info.arity == 3) {  // reinterpret: same bits; a constant keeps its width
+      return true;
     }
+    if (info.arity == 1)
+      unary(info.op, opc);
+    else
+      binary(opc, info);
     return true;
   }
 
-  void const64(uint64_t v) {
-    op(IOp::kConst64);
-    u(slot(h_));
-    u(static_cast<uint32_t>(v));
-    u(static_cast<uint32_t>(v >> 32));
-    push();
+  // After a label: the stack is `height` values, all in their own slots.
+  void reset_stack(uint32_t height) {
+    vs_.resize(height);
+    for (uint32_t i = 0; i < height; ++i) vs_[i] = Entry{Entry::kSlot, false, slot(i), 0};
+    if (height > maxh_) maxh_ = height;
+    last_ = LastOp{};
   }
 
   bool step_fc(Reader& r, bool live) {
@@ -593,20 +835,17 @@ class FuncCompiler {
       static constexpr IOp kSat[] = {IOp::kI32TruncSatF32S, IOp::kI32TruncSatF32U, IOp::kI32TruncSatF64S,
                                      IOp::kI32TruncSatF64U, IOp::kI64TruncSatF32S, IOp::kI64TruncSatF32U,
                                      IOp::kI64TruncSatF64S, IOp::kI64TruncSatF64U};
-      op(kSat[sub]);
-      u(slot(h_ - 1));
-      u(slot(h_ - 1));
+      unary(kSat[sub], 0);
       return true;
     }
     uint32_t a = 0, b = 0;
     switch (sub) {
-      case 8:  // memory.init seg mem
-      case 12:  // table.init seg table
-      case 14:  // table.copy dst src
-      case 10: {  // memory.copy 0 0
+      case 8:
+      case 12:
+      case 14:
+      case 10:
         if (!r.read_u32(a) || !r.read_u32(b)) return false;
         break;
-      }
       case 9:
       case 11:
       case 13:
@@ -619,14 +858,21 @@ class FuncCompiler {
         return false;
     }
     if (!live) return true;
+    auto three = [&](uint32_t out[3]) {
+      out[2] = top_loc();
+      out[1] = top_loc(1);
+      out[0] = top_loc(2);
+      pop(3);
+    };
+    uint32_t s[3];
     switch (sub) {
       case 8:
-        h_ -= 3;
+        three(s);
         op(IOp::kMemoryInit);
         u(a);
-        u(slot(h_));
-        u(slot(h_ + 1));
-        u(slot(h_ + 2));
+        u(s[0]);
+        u(s[1]);
+        u(s[2]);
         return true;
       case 9:
         op(IOp::kDataDrop);
@@ -634,55 +880,62 @@ class FuncCompiler {
         return true;
       case 10:
       case 11:
-        h_ -= 3;
+        three(s);
         op(sub == 10 ? IOp::kMemoryCopy : IOp::kMemoryFill);
-        u(slot(h_));
-        u(slot(h_ + 1));
-        u(slot(h_ + 2));
+        u(s[0]);
+        u(s[1]);
+        u(s[2]);
         return true;
       case 12:
-        h_ -= 3;
+        three(s);
         op(IOp::kTableInit);
         u(b);
         u(a);
-        u(slot(h_));
-        u(slot(h_ + 1));
-        u(slot(h_ + 2));
+        u(s[0]);
+        u(s[1]);
+        u(s[2]);
         return true;
       case 13:
         op(IOp::kElemDrop);
         u(a);
         return true;
       case 14:
-        h_ -= 3;
+        three(s);
         op(IOp::kTableCopy);
         u(a);
         u(b);
-        u(slot(h_));
-        u(slot(h_ + 1));
-        u(slot(h_ + 2));
+        u(s[0]);
+        u(s[1]);
+        u(s[2]);
         return true;
-      case 15:
-        --h_;
+      case 15: {
+        uint32_t n = top_loc();
+        uint32_t init = top_loc(1);
+        pop(2);
+        uint32_t d = slot(h());
         op(IOp::kTableGrow);
-        u(slot(h_ - 1));
+        u(d);
         u(a);
-        u(slot(h_ - 1));
-        u(slot(h_));
+        u(init);
+        u(n);
+        push_slot(d);
         return true;
-      case 16:
+      }
+      case 16: {
+        uint32_t d = slot(h());
         op(IOp::kTableSize);
-        u(slot(h_));
+        u(d);
         u(a);
-        push();
+        push_slot(d);
         return true;
+      }
       case 17:
-        h_ -= 3;
+        three(s);
         op(IOp::kTableFill);
         u(a);
-        u(slot(h_));
-        u(slot(h_ + 1));
-        u(slot(h_ + 2));
+        u(s[0]);
+        u(s[1]);
+        u(s[2]);
         return true;
       default:
         return false;
@@ -693,7 +946,9 @@ class FuncCompiler {
   Code& code_;
   std::vector<uint32_t>& w_;
   std::vector<Ctl> ctls_;
-  uint32_t nl_ = 0, nr_ = 0, h_ = 0, maxh_ = 0;
+  std::vector<Entry> vs_;
+  LastOp last_;
+  uint32_t nl_ = 0, nr_ = 0, maxh_ = 0;
   uint32_t at_ = 0;
   int64_t region_word_ = -1;
   uint32_t region_cost_ = 0;

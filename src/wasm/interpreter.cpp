@@ -517,6 +517,38 @@ L_I64RemU: {
   IPVM_TRUNC_SATS(IPVM_SAT_HANDLER)
 #undef IPVM_SAT_HANDLER
 
+#define IPVM_IMM_HANDLER(Name, T, R, expr)                              \
+  L_##Name##Imm : {                                                     \
+    T a = GET_##T(2);                                                   \
+    T b = static_cast<T>(static_cast<int64_t>(static_cast<int32_t>(pc[3]))); \
+    PUT_##R(1, (expr));                                                 \
+    NEXT(4);                                                            \
+  }
+  IPVM_IMMOPS(IPVM_IMM_HANDLER)
+#undef IPVM_IMM_HANDLER
+
+#define IPVM_BR_HANDLER(Name, T, expr)                                  \
+  L_BrIf##Name : {                                                      \
+    T a = GET_##T(1);                                                   \
+    T b = GET_##T(2);                                                   \
+    if (expr) {                                                         \
+      pc = words + pc[3];                                               \
+      DISPATCH();                                                       \
+    }                                                                   \
+    NEXT(4);                                                            \
+  }                                                                     \
+  L_BrIf##Name##Imm : {                                                 \
+    T a = GET_##T(1);                                                   \
+    T b = static_cast<T>(static_cast<int64_t>(static_cast<int32_t>(pc[2]))); \
+    if (expr) {                                                         \
+      pc = words + pc[3];                                               \
+      DISPATCH();                                                       \
+    }                                                                   \
+    NEXT(4);                                                            \
+  }
+  IPVM_CMPOPS(IPVM_BR_HANDLER)
+#undef IPVM_BR_HANDLER
+
 call_func: {
   // callee, nfp (its argument slots) and next_pc (the caller's continuation) are set.
   if (callee->is_host()) {

@@ -82,6 +82,75 @@ namespace ipvm::wasm {
   X(F64Max, 0xa5, f64, F64, wasm_fmax(a, b))                 \
   X(F64Copysign, 0xa6, u64, R64, (a & 0x7fffffffffffffffull) | (b & 0x8000000000000000ull))
 
+// Integer compares that fuse with a following br_if/if: X(Name, operand type, expression).
+#define IPVM_CMPOPS(X)                \
+  X(I32Eq, u32, a == b)               \
+  X(I32Ne, u32, a != b)               \
+  X(I32LtS, s32, a < b)               \
+  X(I32LtU, u32, a < b)               \
+  X(I32GtS, s32, a > b)               \
+  X(I32GtU, u32, a > b)               \
+  X(I32LeS, s32, a <= b)              \
+  X(I32LeU, u32, a <= b)              \
+  X(I32GeS, s32, a >= b)              \
+  X(I32GeU, u32, a >= b)              \
+  X(I64Eq, u64, a == b)               \
+  X(I64Ne, u64, a != b)               \
+  X(I64LtS, s64, a < b)               \
+  X(I64LtU, u64, a < b)               \
+  X(I64GtS, s64, a > b)               \
+  X(I64GtU, u64, a > b)               \
+  X(I64LeS, s64, a <= b)              \
+  X(I64LeU, u64, a <= b)              \
+  X(I64GeS, s64, a >= b)              \
+  X(I64GeU, u64, a >= b)
+
+// Integer binary ops with an immediate right operand (32-bit; sign-extended for 64-bit ops):
+// X(Name, operand type, result kind, expression).
+#define IPVM_IMMOPS(X)                                        \
+  X(I32Add, u32, R32, a + b)                                  \
+  X(I32Sub, u32, R32, a - b)                                  \
+  X(I32Mul, u32, R32, a * b)                                  \
+  X(I32And, u32, R32, a & b)                                  \
+  X(I32Or, u32, R32, a | b)                                   \
+  X(I32Xor, u32, R32, a ^ b)                                  \
+  X(I32Shl, u32, R32, a << (b & 31))                          \
+  X(I32ShrS, s32, R32, a >> (b & 31))                         \
+  X(I32ShrU, u32, R32, a >> (b & 31))                         \
+  X(I32Rotl, u32, R32, std::rotl(a, static_cast<int>(b & 31))) \
+  X(I32Rotr, u32, R32, std::rotr(a, static_cast<int>(b & 31))) \
+  X(I32Eq, u32, R32, a == b)                                  \
+  X(I32Ne, u32, R32, a != b)                                  \
+  X(I32LtS, s32, R32, a < b)                                  \
+  X(I32LtU, u32, R32, a < b)                                  \
+  X(I32GtS, s32, R32, a > b)                                  \
+  X(I32GtU, u32, R32, a > b)                                  \
+  X(I32LeS, s32, R32, a <= b)                                 \
+  X(I32LeU, u32, R32, a <= b)                                 \
+  X(I32GeS, s32, R32, a >= b)                                 \
+  X(I32GeU, u32, R32, a >= b)                                 \
+  X(I64Add, u64, R64, a + b)                                  \
+  X(I64Sub, u64, R64, a - b)                                  \
+  X(I64Mul, u64, R64, a * b)                                  \
+  X(I64And, u64, R64, a & b)                                  \
+  X(I64Or, u64, R64, a | b)                                   \
+  X(I64Xor, u64, R64, a ^ b)                                  \
+  X(I64Shl, u64, R64, a << (b & 63))                          \
+  X(I64ShrS, s64, R64, a >> (b & 63))                         \
+  X(I64ShrU, u64, R64, a >> (b & 63))                         \
+  X(I64Rotl, u64, R64, std::rotl(a, static_cast<int>(b & 63))) \
+  X(I64Rotr, u64, R64, std::rotr(a, static_cast<int>(b & 63))) \
+  X(I64Eq, u64, R32, a == b)                                  \
+  X(I64Ne, u64, R32, a != b)                                  \
+  X(I64LtS, s64, R32, a < b)                                  \
+  X(I64LtU, u64, R32, a < b)                                  \
+  X(I64GtS, s64, R32, a > b)                                  \
+  X(I64GtU, u64, R32, a > b)                                  \
+  X(I64LeS, s64, R32, a <= b)                                 \
+  X(I64LeU, u64, R32, a <= b)                                 \
+  X(I64GeS, s64, R32, a >= b)                                 \
+  X(I64GeU, u64, R32, a >= b)
+
 // Unary numeric ops: X(Name, wasm opcode, operand type, result kind, expression of a).
 #define IPVM_UNOPS(X)                                                     \
   X(I32Eqz, 0x45, u32, R32, a == 0)                                       \
@@ -215,8 +284,12 @@ namespace ipvm::wasm {
   IPVM_LOADS(IPVM_IOP_FROM_LIST5)  /* d a offset */                                    \
   IPVM_STORES(IPVM_IOP_FROM_LIST3) /* a v offset */                                    \
   IPVM_TRUNCS(IPVM_IOP_FROM_LIST6) /* d a */                                           \
-  IPVM_TRUNC_SATS(IPVM_IOP_FROM_LIST4) /* d a */
+  IPVM_TRUNC_SATS(IPVM_IOP_FROM_LIST4) /* d a */                                       \
+  IPVM_IMMOPS(IPVM_IOP_IMM)        /* <Name>Imm: d a imm */                            \
+  IPVM_CMPOPS(IPVM_IOP_BR)         /* BrIf<Name>: a b target; BrIf<Name>Imm: a imm target */
 
+#define IPVM_IOP_IMM(name, a, b, c) X_IOP(name##Imm)
+#define IPVM_IOP_BR(name, a, b) X_IOP(BrIf##name) X_IOP(BrIf##name##Imm)
 #define IPVM_IOP_FROM_LIST3(name, a, b) X_IOP(name)
 #define IPVM_IOP_FROM_LIST4(name, a, b, c) X_IOP(name)
 #define IPVM_IOP_FROM_LIST5(name, a, b, c, d) X_IOP(name)
