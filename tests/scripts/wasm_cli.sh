@@ -4,8 +4,8 @@
 # of snapshots giving the same output and exit code as one uninterrupted run.
 # Usage: wasm_cli.sh IPVM_BIN CONFORMANCE_DIR BINARY_DIR   (needs wabt's wat2wasm and clang)
 set -euo pipefail
-ipvm=$1
-work=$3/wasm-cli-test
+ipvm=$(realpath "$1")
+work=$(realpath -m "$3/wasm-cli-test")
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work"
