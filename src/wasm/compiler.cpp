@@ -303,7 +303,7 @@ class FuncCompiler {
     if (c.kind == CtlKind::kFunc) return ret();
     uint32_t n = label_arity(c);
     for (uint32_t i = 0; i < n; ++i) put(vs_[h() - n + i], slot(c.height + i));
-    op(IOp::kBr);
+    op(c.kind == CtlKind::kLoop ? IOp::kBrLoop : IOp::kBr);
     u(0);
     target(c, here() - 1);
   }
@@ -323,11 +323,11 @@ class FuncCompiler {
 
   // Emits "branch to `word_target_owner` when cond holds (negate: when it does not)", fusing
   // with a compare that just produced the condition. Returns the target operand's word index.
-  uint32_t cond_branch(bool negate) {
+  uint32_t cond_branch(bool negate, bool to_loop = false) {
     const Variants& var = variants();
     if (top_is_fresh_result() && last_.start >= 0) {
       uint8_t cmp = last_.wasm_op;
-      if (cmp == 0x45) {  // i32.eqz: branch on the operand directly
+      if (cmp == 0x45 && !to_loop) {  // i32.eqz: branch on the operand directly
         uint32_t a = last_.a;
         drop_last();
         pop();
@@ -341,7 +341,9 @@ class FuncCompiler {
         LastOp l = last_;
         drop_last();
         pop();
-        op(l.has_imm ? static_cast<IOp>(static_cast<int>(var.br[cmp]) + 1) : var.br[cmp]);
+        // Variant order in ops.h: BrIf<C>, BrIf<C>Imm, BrIf<C>Loop, BrIf<C>ImmLoop.
+        int variant = (l.has_imm ? 1 : 0) + (to_loop ? 2 : 0);
+        op(static_cast<IOp>(static_cast<int>(var.br[cmp]) + variant));
         u(l.a);
         u(l.b);
         u(0);
@@ -350,7 +352,7 @@ class FuncCompiler {
     }
     uint32_t c = top_loc();
     pop();
-    op(negate ? IOp::kBrIfZ : IOp::kBrIfNz);
+    op(negate ? IOp::kBrIfZ : to_loop ? IOp::kBrIfNzLoop : IOp::kBrIfNz);
     u(c);
     u(0);
     return here() - 1;
@@ -526,7 +528,7 @@ class FuncCompiler {
         bool plain = branch_is_plain(c);
         vs_.push_back(cond);
         if (plain) {
-          uint32_t w = cond_branch(false);
+          uint32_t w = cond_branch(false, c.kind == CtlKind::kLoop);
           target(c, w);
         } else {
           uint32_t skip = cond_branch(true);
@@ -783,7 +785,35 @@ class FuncCompiler {
       if (!read_memarg(r, ma)) return false;
       if (!live) return true;
       IOp o = memory_table()[opc];
+      // Op<Name>AI follows Op<Name> by the same distance for every load/store (ops.h order).
+      auto ai = [](IOp base) {
+        int first_load = static_cast<int>(IOp::kI32Load), first_store = static_cast<int>(IOp::kI32Store);
+        int b = static_cast<int>(base);
+        if (b >= first_store) return static_cast<IOp>(static_cast<int>(IOp::kI32StoreAI) + b - first_store);
+        return static_cast<IOp>(static_cast<int>(IOp::kI32LoadAI) + b - first_load);
+      };
+      // An address computed by "i32.add x, const" just before is folded into the access.
+      auto fresh_addimm = [&](uint32_t height) {
+        return last_.dst_word >= 0 && last_.wasm_op == 0x6a && last_.has_imm &&
+               vs_[height].kind == Entry::kSlot && vs_[height].loc == slot(height) &&
+               w_[static_cast<size_t>(last_.dst_word)] == slot(height);
+      };
       if (opc <= 0x35) {
+        if (fresh_addimm(h() - 1)) {
+          LastOp l = last_;
+          drop_last();
+          pop();
+          uint32_t d = slot(h());
+          int64_t start = here();
+          op(ai(o));
+          u(d);
+          u(l.a);
+          u(l.b);
+          u(ma.offset);
+          push_slot(d);
+          last_ = LastOp{start, start + 1, 0, false, 0, 0};
+          return true;
+        }
         uint32_t a = top_loc();
         pop();
         uint32_t d = slot(h());
@@ -795,6 +825,21 @@ class FuncCompiler {
         push_slot(d);
         last_ = LastOp{start, start + 1, 0, false, 0, 0};
       } else {
+        if (vs_.back().kind != Entry::kSlot || vs_.back().loc != slot(h() - 1)) {
+          // The value is deferred (a local or constant): the address may be a fresh add.
+          if (fresh_addimm(h() - 2)) {
+            LastOp l = last_;
+            drop_last();
+            uint32_t v = top_loc();  // may emit a constant into the value's own slot
+            pop(2);
+            op(ai(o));
+            u(l.a);
+            u(l.b);
+            u(v);
+            u(ma.offset);
+            return true;
+          }
+        }
         uint32_t v = top_loc();
         uint32_t a = top_loc(1);
         pop(2);

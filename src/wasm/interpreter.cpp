@@ -527,6 +527,14 @@ L_I64RemU: {
   IPVM_IMMOPS(IPVM_IMM_HANDLER)
 #undef IPVM_IMM_HANDLER
 
+// A taken branch to a loop header executes the header's Fuel instruction inline.
+#define TAKE_LOOP_BRANCH(t)            \
+  do {                                 \
+    pc = words + (t);                  \
+    fuel -= pc[1];                     \
+    if (__builtin_expect(fuel < 0, 0)) goto fuel_slow; \
+    NEXT(2);                           \
+  } while (0)
 #define IPVM_BR_HANDLER(Name, T, expr)                                  \
   L_BrIf##Name : {                                                      \
     T a = GET_##T(1);                                                   \
@@ -545,9 +553,50 @@ L_I64RemU: {
       DISPATCH();                                                       \
     }                                                                   \
     NEXT(4);                                                            \
+  }                                                                     \
+  L_BrIf##Name##Loop : {                                                \
+    T a = GET_##T(1);                                                   \
+    T b = GET_##T(2);                                                   \
+    if (expr) TAKE_LOOP_BRANCH(pc[3]);                                  \
+    NEXT(4);                                                            \
+  }                                                                     \
+  L_BrIf##Name##ImmLoop : {                                             \
+    T a = GET_##T(1);                                                   \
+    T b = static_cast<T>(static_cast<int64_t>(static_cast<int32_t>(pc[2]))); \
+    if (expr) TAKE_LOOP_BRANCH(pc[3]);                                  \
+    NEXT(4);                                                            \
   }
   IPVM_CMPOPS(IPVM_BR_HANDLER)
 #undef IPVM_BR_HANDLER
+
+L_BrLoop:
+  TAKE_LOOP_BRANCH(pc[1]);
+L_BrIfNzLoop:
+  if (GET_u32(1)) TAKE_LOOP_BRANCH(pc[2]);
+  NEXT(3);
+
+#define IPVM_LOADAI_HANDLER(Name, op, N, CT, R)                           \
+  L_##Name##AI : {                                                        \
+    uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(2) + pc[3])} + pc[4]; \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CT v;                                                                 \
+    std::memcpy(&v, mem + ea, (N));                                       \
+    PUT_##R(1, v);                                                        \
+    NEXT(5);                                                              \
+  }
+  IPVM_LOADS(IPVM_LOADAI_HANDLER)
+#undef IPVM_LOADAI_HANDLER
+
+#define IPVM_STOREAI_HANDLER(Name, op, N)                                 \
+  L_##Name##AI : {                                                        \
+    uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(1) + pc[2])} + pc[4]; \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    uint64_t v = SL(3);                                                   \
+    std::memcpy(mem + ea, &v, (N));                                       \
+    NEXT(5);                                                              \
+  }
+  IPVM_STORES(IPVM_STOREAI_HANDLER)
+#undef IPVM_STOREAI_HANDLER
 
 call_func: {
   // callee, nfp (its argument slots) and next_pc (the caller's continuation) are set.

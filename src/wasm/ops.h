@@ -286,10 +286,15 @@ namespace ipvm::wasm {
   IPVM_TRUNCS(IPVM_IOP_FROM_LIST6) /* d a */                                           \
   IPVM_TRUNC_SATS(IPVM_IOP_FROM_LIST4) /* d a */                                       \
   IPVM_IMMOPS(IPVM_IOP_IMM)        /* <Name>Imm: d a imm */                            \
-  IPVM_CMPOPS(IPVM_IOP_BR)         /* BrIf<Name>: a b target; BrIf<Name>Imm: a imm target */
+  IPVM_CMPOPS(IPVM_IOP_BR)         /* BrIf<Name>[Imm][Loop]: a b|imm target (Loop: charges the loop header's fuel) */ \
+  IPVM_LOADS(IPVM_IOP_LOADAI)      /* <Name>AI: d a imm offset: address (u32)(a + imm) + offset */ \
+  IPVM_STORES(IPVM_IOP_STOREAI)    /* <Name>AI: a imm v offset */                      \
+  X(BrLoop) X(BrIfNzLoop)          /* like Br/BrIfNz to a loop header, charging its fuel */
 
 #define IPVM_IOP_IMM(name, a, b, c) X_IOP(name##Imm)
-#define IPVM_IOP_BR(name, a, b) X_IOP(BrIf##name) X_IOP(BrIf##name##Imm)
+#define IPVM_IOP_BR(name, a, b) X_IOP(BrIf##name) X_IOP(BrIf##name##Imm) X_IOP(BrIf##name##Loop) X_IOP(BrIf##name##ImmLoop)
+#define IPVM_IOP_LOADAI(name, a, b, c, d) X_IOP(name##AI)
+#define IPVM_IOP_STOREAI(name, a, b) X_IOP(name##AI)
 #define IPVM_IOP_FROM_LIST3(name, a, b) X_IOP(name)
 #define IPVM_IOP_FROM_LIST4(name, a, b, c) X_IOP(name)
 #define IPVM_IOP_FROM_LIST5(name, a, b, c, d) X_IOP(name)
