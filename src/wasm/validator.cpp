@@ -156,18 +156,25 @@ class Validator {
     vals_.pop_back();
     return true;
   }
+  // Fast path inline; the polymorphic and error cases live in pop_slow.
   bool pop(ValType expected) {
+    if (vals_.size() > ctrls_.back().height) [[likely]] {
+      ValType actual = vals_.back();
+      if (actual == expected || actual == kUnknown || expected == kUnknown) [[likely]] {
+        vals_.pop_back();
+        return true;
+      }
+    }
+    return pop_slow(expected);
+  }
+  [[gnu::noinline]] bool pop_slow(ValType expected) {
     const Ctrl& c = ctrls_.back();
     if (vals_.size() == c.height) {
       if (c.unreachable) return true;
       return err(fmt::format("type mismatch: expected {} but the stack is empty", type_name(expected)));
     }
     ValType actual = vals_.back();
-    if (actual != expected && actual != kUnknown && expected != kUnknown) {
-      return err(fmt::format("type mismatch: expected {}, got {}", type_name(expected), type_name(actual)));
-    }
-    vals_.pop_back();
-    return true;
+    return err(fmt::format("type mismatch: expected {}, got {}", type_name(expected), type_name(actual)));
   }
   bool pop(Types ts) {
     for (size_t i = ts.size(); i-- > 0;) {
@@ -433,6 +440,18 @@ bool Validator::function(uint32_t index, const Function& f) {
     const Sig& sig = kSigs[op];
     if (sig.r != kUnknown) {
       if (op <= 0x35 && !memarg(op)) return false;  // loads (0x28..0x35): memarg immediate
+      // Fast path: operands of exactly the right types on top of the current frame.
+      size_t n = vals_.size(), height = ctrls_.back().height;
+      if (sig.b != kUnknown) {
+        if (n >= height + 2 && vals_[n - 1] == sig.b && vals_[n - 2] == sig.a) {
+          vals_[n - 2] = sig.r;
+          vals_.pop_back();
+          continue;
+        }
+      } else if (n >= height + 1 && vals_[n - 1] == sig.a) {
+        vals_[n - 1] = sig.r;
+        continue;
+      }
       if (sig.b != kUnknown && !pop(sig.b)) return false;
       if (!pop(sig.a)) return false;
       push(sig.r);
