@@ -183,8 +183,27 @@ RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
 #define PUT_s64(i, v) PUT_R64(i, static_cast<int64_t>(v))
 #define PUT_u64(i, v) PUT_R64(i, static_cast<uint64_t>(v))
 
+  // Frames: ex->frames is used as storage with `depth` live entries while running; its size is
+  // set back to `depth` whenever control leaves the loop.
+  uint32_t depth = static_cast<uint32_t>(ex->frames.size());
+  const uint32_t max_depth = lim.max_call_depth;
+  if (ex->frames.size() < 64) ex->frames.resize(64);
+  Frame* frames = ex->frames.data();
+  uint32_t frame_cap = static_cast<uint32_t>(ex->frames.size());
+#define TOP_FRAME() frames[depth - 1]
+#define SYNC_FRAMES() ex->frames.resize(depth)
+#define PUSH_FRAME(fr)                                           \
+  do {                                                           \
+    if (__builtin_expect(depth == frame_cap, 0)) {               \
+      ex->frames.resize(std::min<size_t>(size_t{frame_cap} * 2, max_depth + size_t{1})); \
+      frames = ex->frames.data();                                \
+      frame_cap = static_cast<uint32_t>(ex->frames.size());      \
+    }                                                            \
+    frames[depth++] = (fr);                                      \
+  } while (0)
+
   {
-    Frame& f = ex->frames.back();
+    Frame& f = TOP_FRAME();
     LOAD_INSTANCE(store.instance(f.instance));
     fp = stack_base + f.fp;
     pc = words + f.pc;
@@ -243,8 +262,8 @@ L_Select:
 L_Call: {
   const FuncCode& fc = fcodes[pc[1]];
   nfp = fp + pc[2];
-  ex->frames.back().pc = static_cast<uint32_t>(pc + 3 - words);
-  if (__builtin_expect(ex->frames.size() >= lim.max_call_depth, 0)) TRAP(TrapKind::kCallStackExhausted);
+  TOP_FRAME().pc = static_cast<uint32_t>(pc + 3 - words);
+  if (__builtin_expect(depth >= max_depth, 0)) TRAP(TrapKind::kCallStackExhausted);
   size_t need = static_cast<size_t>(nfp - stack_base) + fc.frame_slots;
   if (__builtin_expect(need > ex->stack.size(), 0)) {
     if (need > lim.max_stack_slots) TRAP(TrapKind::kCallStackExhausted);
@@ -254,8 +273,8 @@ L_Call: {
     fp = stack_base + fpo;
     nfp = stack_base + nfpo;
   }
-  ex->frames.push_back(Frame{inst->id, pc[1], 0, static_cast<uint32_t>(nfp - stack_base)});
-  std::memset(nfp + fc.num_params, 0, sizeof(uint64_t) * (fc.num_locals - fc.num_params));
+  PUSH_FRAME((Frame{inst->id, pc[1], 0, static_cast<uint32_t>(nfp - stack_base)}));
+  for (uint32_t k = fc.num_params, n = fc.num_locals; k < n; ++k) nfp[k] = 0;
   fp = nfp;
   pc = words + fc.entry;
   DISPATCH();
@@ -281,9 +300,8 @@ L_Ret: {
   const uint64_t* a = fp + pc[1];
   if (a != fp)
     for (uint32_t k = 0, n = pc[2]; k < n; ++k) fp[k] = a[k];
-  ex->frames.pop_back();
-  if (ex->frames.empty()) goto done;
-  const Frame& f = ex->frames.back();
+  if (--depth == 0) goto done;
+  const Frame& f = TOP_FRAME();
   if (f.instance != inst->id) LOAD_INSTANCE(store.instance(f.instance));
   fp = stack_base + f.fp;
   pc = words + f.pc;
@@ -601,12 +619,16 @@ L_BrIfNzLoop:
 call_func: {
   // callee, nfp (its argument slots) and next_pc (the caller's continuation) are set.
   if (callee->is_host()) {
-    ex->frames.back().pc = static_cast<uint32_t>(next_pc - words);
+    TOP_FRAME().pc = static_cast<uint32_t>(next_pc - words);
+    SYNC_FRAMES();
     ex->fuel_left_ += fuel;
     fuel = 0;
     auto r = call_host(*ex, callee, nfp, inst);
     // The host may have re-entered wasm (other Executions) or grown memory.
+    ex->frames.resize(frame_cap);
+    frames = ex->frames.data();
     stack_base = ex->stack.data();
+    fp = stack_base + TOP_FRAME().fp;
     {
       int64_t chunk = std::min(ex->fuel_left_, kFuelChunk);
       if (chunk < 0) chunk = 0;
@@ -624,8 +646,8 @@ call_func: {
   }
   Instance* ci = callee->instance;
   const FuncCode& fc = ci->compiled->code().funcs[callee->code];
-  ex->frames.back().pc = static_cast<uint32_t>(next_pc - words);
-  if (ex->frames.size() >= lim.max_call_depth) TRAP(TrapKind::kCallStackExhausted);
+  TOP_FRAME().pc = static_cast<uint32_t>(next_pc - words);
+  if (depth >= max_depth) TRAP(TrapKind::kCallStackExhausted);
   size_t need = static_cast<size_t>(nfp - stack_base) + fc.frame_slots;
   if (need > ex->stack.size()) {
     if (need > lim.max_stack_slots) TRAP(TrapKind::kCallStackExhausted);
@@ -635,9 +657,9 @@ call_func: {
     fp = stack_base + fpo;
     nfp = stack_base + nfpo;
   }
-  ex->frames.push_back(Frame{ci->id, callee->code, 0, static_cast<uint32_t>(nfp - stack_base)});
+  PUSH_FRAME((Frame{ci->id, callee->code, 0, static_cast<uint32_t>(nfp - stack_base)}));
   if (ci != inst) LOAD_INSTANCE(ci);
-  std::memset(nfp + fc.num_params, 0, sizeof(uint64_t) * (fc.num_locals - fc.num_params));
+  for (uint32_t k = fc.num_params, n = fc.num_locals; k < n; ++k) nfp[k] = 0;
   fp = nfp;
   pc = words + fc.entry;
   DISPATCH();
@@ -651,7 +673,8 @@ fuel_slow: {
   if (lim.deadline && std::chrono::steady_clock::now() >= *lim.deadline) TRAP(TrapKind::kDeadline);
   if (ex->fuel_left_ < cost) {
     if (allow_suspend) {
-      ex->frames.back().pc = static_cast<uint32_t>(pc - words);
+      TOP_FRAME().pc = static_cast<uint32_t>(pc - words);
+      SYNC_FRAMES();
       result.status = RunStatus::kSuspended;
       return result;
     }
@@ -671,6 +694,7 @@ trap: {
   } else {
     result.trap = Trap::make(trap_kind);
   }
+  SYNC_FRAMES();
   if (!ex->frames.empty()) {
     Frame& f = ex->frames.back();
     uint32_t at = static_cast<uint32_t>(pc - words);
@@ -684,6 +708,7 @@ trap: {
 }
 
 done:
+  SYNC_FRAMES();
   ex->fuel_left_ += fuel;
   result.status = RunStatus::kReturned;
   return result;
