@@ -1,5 +1,8 @@
 #include "ipld/block.h"
 
+#include <optional>
+
+#include "base/utf8.h"
 #include "ipld/dag_cbor.h"
 #include "ipld/dag_json.h"
 
@@ -10,8 +13,9 @@ Result<Value> decode_block(const Cid& cid, ByteView data) {
     case codec::kDagCbor: return dag_cbor_decode(data);
     case codec::kDagJson: return dag_json_decode(data);
     case codec::kRaw: return Value::bytes(Bytes(data.begin(), data.end()));
+    case codec::kDagPb: return dag_pb_decode(data);
     default:
-      return failf("block", "cannot decode block {}: codec 0x{:x} is not dag-cbor, dag-json or raw",
+      return failf("block", "cannot decode block {}: codec 0x{:x} is not dag-cbor, dag-json, dag-pb or raw",
                    cid.to_string(), cid.codec());
   }
 }
@@ -58,8 +62,13 @@ struct PbReader {
   }
 };
 
-Result<std::vector<Cid>> dag_pb_links(ByteView data) {
-  std::vector<Cid> links;
+}  // namespace
+
+// The dag-pb data model (ipld/specs codecs/dag-pb): {"Data": bytes?, "Links": [{"Hash": link,
+// "Name": string?, "Tsize": int?}]}. Lenient about field order, strict about structure.
+Result<Value> dag_pb_decode(ByteView data) {
+  List links;
+  std::optional<Bytes> payload;
   PbReader node{data};
   while (!node.done()) {
     size_t at = node.pos;
@@ -68,32 +77,49 @@ Result<std::vector<Cid>> dag_pb_links(ByteView data) {
     if (wire != 2 || (field != 1 && field != 2))
       return failf("dag-pb", "unexpected field {} (wire type {}) in PBNode at byte {}", field, wire, at);
     IPVM_TRY(ByteView body, node.delimited());
-    if (field == 1) continue;  // Data
+    if (field == 1) {
+      if (payload) return failf("dag-pb", "repeated Data field at byte {}", at);
+      payload = Bytes(body.begin(), body.end());
+      continue;
+    }
     PbReader link{body};
-    bool have_hash = false;
+    Map entries;
+    bool have_hash = false, have_name = false, have_tsize = false;
     while (!link.done()) {
-      size_t lat = link.pos;
+      size_t lat = at + link.pos;
       IPVM_TRY(uint64_t lkey, link.varint());
       uint64_t lfield = lkey >> 3, lwire = lkey & 7;
-      if (lfield == 1 && lwire == 2) {
+      if (lfield == 1 && lwire == 2 && !have_hash) {
         IPVM_TRY(ByteView hash, link.delimited());
         auto cid = Cid::from_bytes(hash);
-        if (!cid) return failf("dag-pb", "bad link hash in PBLink at byte {}: {}", at, cid.error().message);
-        links.push_back(std::move(*cid));
+        if (!cid) return failf("dag-pb", "bad link Hash at byte {}: {}", lat, cid.error().message);
+        entries.emplace_back("Hash", Value::link(std::move(*cid)));
         have_hash = true;
-      } else if (lfield == 2 && lwire == 2) {
-        IPVM_TRY_STATUS(link.delimited());
-      } else if (lfield == 3 && lwire == 0) {
-        IPVM_TRY_STATUS(link.varint());
+      } else if (lfield == 2 && lwire == 2 && !have_name) {
+        IPVM_TRY(ByteView name, link.delimited());
+        std::string text(as_string_view(name));
+        if (!utf8_valid(text)) return failf("dag-pb", "link Name is not UTF-8 at byte {}", lat);
+        entries.emplace_back("Name", Value::string(std::move(text)));
+        have_name = true;
+      } else if (lfield == 3 && lwire == 0 && !have_tsize) {
+        IPVM_TRY(uint64_t tsize, link.varint());
+        entries.emplace_back("Tsize", Value::uinteger(tsize));
+        have_tsize = true;
       } else {
-        return failf("dag-pb", "unexpected field {} (wire type {}) in PBLink at byte {}", lfield, lwire,
-                     at + lat);
+        return failf("dag-pb", "unexpected or repeated field {} (wire type {}) in PBLink at byte {}", lfield,
+                     lwire, lat);
       }
     }
     if (!have_hash) return failf("dag-pb", "PBLink without Hash at byte {}", at);
+    links.push_back(Value::map(std::move(entries)));
   }
-  return links;
+  Map node_map;
+  if (payload) node_map.emplace_back("Data", Value::bytes(std::move(*payload)));
+  node_map.emplace_back("Links", Value::list(std::move(links)));
+  return Value::map(std::move(node_map));
 }
+
+namespace {
 
 // Finds tag-42 links in CBOR without the strict DAG-CBOR rules: blocks in the wild (Filecoin
 // chain data, for one) break them, yet their links must still be followed to export a DAG.
@@ -194,9 +220,10 @@ Result<std::vector<Cid>> block_links(const Cid& cid, ByteView data) {
     case codec::kRaw:
     case codec::kLibp2pKey: return links;
     case codec::kDagPb: {
-      auto r = dag_pb_links(data);
-      if (!r) return failf("block", "block {}: {}", cid.to_string(), r.error().message);
-      return r;
+      auto v = dag_pb_decode(data);
+      if (!v) return failf("block", "block {}: {}", cid.to_string(), v.error().to_string());
+      collect_links(*v, links);
+      return links;
     }
     case codec::kDagCbor: {
       CborLinkScan scan{data, links};

@@ -74,6 +74,9 @@ TEST(Car, BasicDagPbLinksMatchTheDescription) {
     ++pb;
     auto links = block_links(b.cid, b.data);
     ASSERT_TRUE(links) << links.error().message;
+    auto decoded = decode_block(b.cid, b.data);
+    ASSERT_TRUE(decoded) << decoded.error().message;
+    EXPECT_EQ(*decoded, *desc->find("blocks")->at(i)->find("content")) << i;
     const List& expected = desc->find("blocks")->at(i)->find("content")->find("Links")->as_list();
     ASSERT_EQ(links->size(), expected.size());
     for (size_t j = 0; j < expected.size(); ++j) EXPECT_EQ((*links)[j], expected[j].find("Hash")->as_link());

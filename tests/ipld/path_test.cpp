@@ -131,10 +131,40 @@ TEST(Path, MissingBlockSaysWhere) {
 
 TEST(Path, UnsupportedCodecIsAnError) {
   Blocks b;
-  Cid pb = b.add(codec::kDagPb, Bytes{});
-  auto r = resolve_path(pb.to_string() + "/Links", b.loader());
+  Cid jose = b.add(0x85, Bytes{1, 2, 3});  // dag-jose
+  auto r = resolve_path(jose.to_string() + "/x", b.loader());
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("not dag-cbor, dag-json or raw"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("codec 0x85 is not"), std::string::npos) << r.error().message;
+}
+
+TEST(Path, ThroughDagPb) {
+  // An empty PBNode, then one with Data and a named link to a raw block.
+  Blocks b;
+  Cid empty = b.add(codec::kDagPb, Bytes{});
+  auto r = resolve_path(empty.to_string() + "/Links", b.loader());
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->value, Value::list({}));
+  Cid leaf = b.add(codec::kRaw, to_bytes("leaf"));
+  Bytes hash = leaf.to_bytes();
+  Bytes link{0x0a, static_cast<uint8_t>(hash.size())};
+  link.insert(link.end(), hash.begin(), hash.end());
+  link.insert(link.end(), {0x12, 0x01, 'f', 0x18, 0x04});
+  Bytes node{0x12, static_cast<uint8_t>(link.size())};
+  node.insert(node.end(), link.begin(), link.end());
+  node.insert(node.end(), {0x0a, 0x02, 0x08, 0x01});
+  Cid dir = b.add(codec::kDagPb, node);
+  auto name = resolve_path(dir.to_string() + "/Links/0/Name", b.loader());
+  ASSERT_TRUE(name) << name.error().message;
+  EXPECT_EQ(name->value, Value::string("f"));
+  auto target = resolve_path(dir.to_string() + "/Links/0/Hash", b.loader());
+  ASSERT_TRUE(target) << target.error().message;
+  EXPECT_EQ(target->value, Value::bytes(to_bytes("leaf")));
+  auto data = resolve_path(dir.to_string() + "/Data", b.loader());
+  ASSERT_TRUE(data);
+  EXPECT_EQ(data->value, Value::bytes(Bytes{0x08, 0x01}));
+  // Broken protobuf is an error, not a crash.
+  Cid junk = b.add(codec::kDagPb, Bytes{0x12, 0x05, 0x0a});
+  EXPECT_FALSE(resolve_path(junk.to_string(), b.loader()));
 }
 
 TEST(Path, CorruptBlockIsAnError) {
