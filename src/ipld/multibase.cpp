@@ -217,7 +217,14 @@ std::string basen_encode(ByteView data, const char* alphabet, uint32_t base) {
   return out;
 }
 
+// Base-N decoding is quadratic; nothing legitimate (CIDs, keys) comes near this size, and the
+// bound keeps hostile input (e.g. a link string inside a DAG-JSON document) from stalling us.
+constexpr size_t kMaxBaseNChars = 64 * 1024;
+
 Result<Bytes> basen_decode(std::string_view text, const Table& table, uint32_t base, const char* name) {
+  if (text.size() > kMaxBaseNChars)
+    return failf("multibase", "{}: input of {} characters is over the {} limit", name, text.size(),
+                 kMaxBaseNChars);
   size_t zeros = 0;
   while (zeros < text.size() && table[text[zeros]] == 0) ++zeros;
   std::vector<uint32_t> limbs;

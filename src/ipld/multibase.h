@@ -37,7 +37,8 @@ enum class Base : char {
 // Encodes with the prefix character.
 std::string multibase_encode(Base base, ByteView data);
 // Decodes a prefixed string; names the base and the offending character on error.
-// Base16/32/36 decode case-insensitively; padding is optional for the padded bases.
+// Base16/32/36 decode case-insensitively; padding is optional for the padded bases. Base36 and
+// base58btc inputs are limited to 64 KiB characters (their decoding is quadratic).
 Result<Bytes> multibase_decode(std::string_view text);
 // The base for a multibase table name ("base32", "base58btc", "base64urlpad", ...).
 std::optional<Base> base_from_name(std::string_view name);

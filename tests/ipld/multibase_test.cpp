@@ -62,6 +62,9 @@ TEST(Multibase, Errors) {
   EXPECT_FALSE(multibase_decode("mZh"));   // non-zero trailing bits
   EXPECT_FALSE(multibase_decode("uZm+v"));  // standard char in url alphabet
   EXPECT_FALSE(multibase_decode("mZm-v"));
+  auto long58 = multibase_decode("z" + std::string(70000, '2'));
+  ASSERT_FALSE(long58);
+  EXPECT_NE(long58.error().message.find("limit"), std::string::npos);
   auto q = multibase_decode("Qabc");
   ASSERT_FALSE(q);
   EXPECT_NE(q.error().message.find("'Q'"), std::string::npos);
