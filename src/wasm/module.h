@@ -111,6 +111,10 @@ struct Function {
 inline constexpr uint32_t kMaxLocals = 50000;
 inline constexpr uint32_t kMaxPages = 65536;
 inline constexpr uint32_t kMaxFunctionParams = 1000;
+// Validation rejects function bodies whose operand stack or block nesting grows beyond these, so a
+// compiler may size its frames with them (hostile bodies could otherwise push ~500 values per byte).
+inline constexpr uint32_t kMaxOperandStack = 65536;
+inline constexpr uint32_t kMaxControlDepth = 65536;
 
 struct Module {
   Bytes bytes;  // the binary this module was decoded from

@@ -435,6 +435,12 @@ bool Validator::function(uint32_t index, const Function& f) {
   ctrls_.push_back(Ctrl{static_cast<uint8_t>(Op::kBlock), {}, func_results_, 0, false});
   while (!ctrls_.empty()) {
     op_offset_ = r_.offset();
+    // One instruction pushes at most kMaxFunctionParams values, so checking once per instruction
+    // bounds memory.
+    if (vals_.size() > kMaxOperandStack || ctrls_.size() > kMaxControlDepth) [[unlikely]] {
+      return err(fmt::format("function too complex: operand stack above {} values or blocks nested deeper than {}",
+                             kMaxOperandStack, kMaxControlDepth));
+    }
     uint8_t op = 0;
     if (!r_.read_u8(op)) return malformed("END opcode expected: the function body ends inside a block");
     const Sig& sig = kSigs[op];

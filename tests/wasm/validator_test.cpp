@@ -204,6 +204,18 @@ TEST(Validator, SimdIsUnsupported) {
   expect_error(one_function({0x7b}, {}, {0x0b}), "unsupported", "SIMD not supported yet");
 }
 
+TEST(Validator, HostileBodiesHitStackLimits) {
+  Bytes many(1000, I32);
+  Bytes calls;
+  for (int i = 0; i < 70; ++i) calls.insert(calls.end(), {0x10, 0x00});  // each call pushes 1000 values
+  calls.insert(calls.end(), {0x00, 0x0b});
+  expect_error(one_function({}, many, calls), "invalid", "function too complex");
+  Bytes nested;
+  for (uint32_t i = 0; i <= kMaxControlDepth; ++i) nested.insert(nested.end(), {0x02, 0x40});
+  nested.insert(nested.end(), kMaxControlDepth + 2, 0x0b);
+  expect_error(one_function({}, {}, nested), "invalid", "function too complex");
+}
+
 TEST(Validator, SaturatingAndSignExtension) {
   expect_valid(one_function({F64}, {I64}, {0x20, 0x00, 0xfc, 0x07, 0x0b}));
   expect_valid(one_function({I32}, {I32}, {0x20, 0x00, 0xc0, 0x0b}));
