@@ -112,7 +112,7 @@ struct Ctl {
   uint32_t nparams;
   uint32_t nresults;
   uint32_t loop_pc = 0;
-  std::vector<uint32_t> fixups;  // words to patch with the end label
+  int32_t fixups = -1;           // head of this label's list in FuncCompiler::fixups_
   int64_t else_fixup = -1;       // if: the branch-to-else target word to patch
   bool unreachable = false;      // the rest of the current (then/else) body is dead
   bool dead = false;             // the whole construct is in dead code
@@ -139,7 +139,9 @@ struct LastOp {
 
 class FuncCompiler {
  public:
-  FuncCompiler(const Module& m, Code& code) : m_(m), code_(code), w_(code.words) {}
+  FuncCompiler(const Module& m, Code& code)
+      : m_(m), code_(code), w_(code.words), handlers_(handler_offsets()), numeric_(numeric_table()),
+        memory_(memory_table()), var_(variants()) {}
 
   Status compile(uint32_t defined_index) {
     const Function& fn = m_.functions[defined_index];
@@ -155,6 +157,7 @@ class FuncCompiler {
     maxh_ = 0;
     vs_.clear();
     ctls_.clear();
+    fixups_.clear();
     ctls_.push_back(Ctl{CtlKind::kFunc, 0, 0, fc.num_results});
     if (fn.body_offset + uint64_t{fn.body_size} > m_.bytes.size()) return fail("invalid", "function body out of range");
     Reader r(ByteView(m_.bytes.data() + fn.body_offset, fn.body_size), fn.body_offset);
@@ -178,10 +181,14 @@ class FuncCompiler {
 
   void op(IOp o) {
     code_.offsets.emplace_back(static_cast<uint32_t>(w_.size()), at_);
-    w_.push_back(handler_word(o));
+    w_.push_back(static_cast<uint32_t>(handlers_[static_cast<int>(o)]));
     last_ = LastOp{};
   }
   void u(uint32_t x) { w_.push_back(x); }
+  void add_fixup(Ctl& c, uint32_t word) {
+    fixups_.emplace_back(word, c.fixups);
+    c.fixups = static_cast<int32_t>(fixups_.size() - 1);
+  }
   uint32_t here() const { return static_cast<uint32_t>(w_.size()); }
 
   // --- operand stack ---
@@ -199,7 +206,9 @@ class FuncCompiler {
     push_slot(d);
     return d;
   }
-  void pop(uint32_t n = 1) { vs_.resize(vs_.size() - n); }
+  void pop(uint32_t n = 1) {
+    for (uint32_t i = 0; i < n; ++i) vs_.pop_back();
+  }
   // Writes entry e's value into slot `dst` (no code if it is already there).
   void put(const Entry& e, uint32_t dst) {
     if (e.kind == Entry::kConst) {
@@ -284,7 +293,7 @@ class FuncCompiler {
     if (c.kind == CtlKind::kLoop)
       w_[word] = c.loop_pc;
     else
-      c.fixups.push_back(word);
+      add_fixup(c, word);
   }
   uint32_t label_arity(const Ctl& c) const { return c.kind == CtlKind::kLoop ? c.nparams : c.nresults; }
   // Whether a branch to c needs no value moves.
@@ -324,7 +333,7 @@ class FuncCompiler {
   // Emits "branch to `word_target_owner` when cond holds (negate: when it does not)", fusing
   // with a compare that just produced the condition. Returns the target operand's word index.
   uint32_t cond_branch(bool negate, bool to_loop = false) {
-    const Variants& var = variants();
+    const Variants& var = var_;
     if (top_is_fresh_result() && last_.start >= 0) {
       uint8_t cmp = last_.wasm_op;
       if (cmp == 0x45 && !to_loop) {  // i32.eqz: branch on the operand directly
@@ -366,7 +375,7 @@ class FuncCompiler {
   }
 
   void binary(uint8_t opc, const OpInfo& info) {
-    const Variants& var = variants();
+    const Variants& var = var_;
     Entry& b = vs_.back();
     IOp immop = var.imm[opc];
     if (b.kind == Entry::kConst && immop != IOp::kUnreachable) {
@@ -463,7 +472,7 @@ class FuncCompiler {
           materialize_all();
           op(IOp::kBr);
           u(0);
-          c.fixups.push_back(here() - 1);
+          add_fixup(c, here() - 1);
         }
         end_region();
         w_[static_cast<size_t>(c.else_fixup)] = here();
@@ -483,11 +492,11 @@ class FuncCompiler {
           if (!c.unreachable) ret();
           return true;
         }
-        bool reached = !c.unreachable || !c.fixups.empty() || c.else_fixup >= 0;
-        bool merge = !c.fixups.empty() || c.else_fixup >= 0 || c.kind == CtlKind::kLoop;
+        bool reached = !c.unreachable || c.fixups >= 0 || c.else_fixup >= 0;
+        bool merge = c.fixups >= 0 || c.else_fixup >= 0 || c.kind == CtlKind::kLoop;
         if (merge) end_region();
         uint32_t label = here();
-        for (uint32_t f : c.fixups) w_[f] = label;
+        for (int32_t f = c.fixups; f >= 0; f = fixups_[f].second) w_[fixups_[f].first] = label;
         if (c.else_fixup >= 0) w_[static_cast<size_t>(c.else_fixup)] = label;
         reset_stack(c.height + c.nresults);
         if (!reached) {
@@ -784,7 +793,7 @@ class FuncCompiler {
       MemArg ma;
       if (!read_memarg(r, ma)) return false;
       if (!live) return true;
-      IOp o = memory_table()[opc];
+      IOp o = memory_[opc];
       // Op<Name>AI follows Op<Name> by the same distance for every load/store (ops.h order).
       auto ai = [](IOp base) {
         int first_load = static_cast<int>(IOp::kI32Load), first_store = static_cast<int>(IOp::kI32Store);
@@ -851,7 +860,7 @@ class FuncCompiler {
       return true;
     }
 
-    const OpInfo& info = numeric_table()[opc];
+    const OpInfo& info = numeric_[opc];
     if (info.arity == 0) return false;
     if (!live) return true;
     if (info.arity == 3) {  // reinterpret: same bits; a constant keeps its width
@@ -992,6 +1001,11 @@ class FuncCompiler {
   std::vector<uint32_t>& w_;
   std::vector<Ctl> ctls_;
   std::vector<Entry> vs_;
+  std::vector<std::pair<uint32_t, int32_t>> fixups_;  // (word, next) linked lists per label
+  const int32_t* handlers_;
+  const std::array<OpInfo, 256>& numeric_;
+  const std::array<IOp, 256>& memory_;
+  const Variants& var_;
   LastOp last_;
   uint32_t nl_ = 0, nr_ = 0, maxh_ = 0;
   uint32_t at_ = 0;
