@@ -6,11 +6,11 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 jobs="${IPVM_JOBS:-$(nproc)}"
 
-echo "== sanitizer build (ASan + UBSan): decoder tests"
+echo "== sanitizer build (ASan + UBSan): decoder tests (IPLD codecs, CAR, UCAN envelopes)"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIPVM_SANITIZE=ON \
   -DIPVM_BENCH=OFF -DIPVM_EXAMPLES=OFF >/dev/null
-cmake --build build-asan -j "$jobs" --target ipvm_ipld_tests
-ctest --test-dir build-asan --output-on-failure -R '^ipld$'
+cmake --build build-asan -j "$jobs" --target ipvm_ipld_tests ipvm_ucan_tests
+ctest --test-dir build-asan --output-on-failure -R '^(ipld|ucan)$'
 
 echo "== fuzz targets (clang libFuzzer), a few seconds each"
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
