@@ -143,6 +143,8 @@ want=$(printf 'root bafyreihyrpefhacm6kkp4ql6j6udakdit7g3dmkzfriqfykhjw6cad5lrm\
 expect_eq "car import carv1-basic" "$out" "$want"
 expect_eq "imported dag-pb block" "$(ipvm block get QmNX6Tffavsya4xgBi2VJQnSuqy9GsxongxZZ9uZBqp16d | ipvm cid | cut -c1-4)" "bafk"
 expect_eq "imported path" "$(ipvm dag get bafyreihyrpefhacm6kkp4ql6j6udakdit7g3dmkzfriqfykhjw6cad5lrm/name)" '"blip"'
+expect_eq "path through dag-pb" \
+  "$(ipvm dag get bafyreihyrpefhacm6kkp4ql6j6udakdit7g3dmkzfriqfykhjw6cad5lrm/link/Links/0/Name)" '"bear"'
 out=$(ipvm car import - <"$car/sample-v1.car")
 expect_eq "car import sample-v1" "$out" "$(printf 'root bafy2bzaced4ueelaegfs5fqu4tzsh6ywbbpfk3cxppupmxfdhbpbhzawfw5oy\nblocks 1049')"
 ipvm car export bafy2bzaced4ueelaegfs5fqu4tzsh6ywbbpfk3cxppupmxfdhbpbhzawfw5oy -o "$work/s.car" \
