@@ -2,8 +2,9 @@
 // so each stack value gets a fixed frame slot (locals first, then heights); instructions name
 // their slots directly and the interpreter never moves a stack pointer. Branches copy block
 // results to the target's slots only when they are not already there. Unreachable code is parsed
-// but not emitted. Fuel: each basic-block region starts with a Fuel instruction whose cost is the
-// number of wasm instructions up to the next region.
+// but not emitted. Fuel: the function entry and each loop header start with a Fuel instruction
+// charging every wasm instruction of that function/loop body outside nested loops, so straight-line
+// and forward-branching code is paid for once per entry or iteration (skipped arms included).
 #include "wasm/compiler.h"
 
 #include <algorithm>
@@ -158,6 +159,7 @@ class FuncCompiler {
     vs_.clear();
     ctls_.clear();
     fixups_.clear();
+    regions_.clear();
     ctls_.push_back(Ctl{CtlKind::kFunc, 0, 0, fc.num_results});
     if (fn.body_offset + uint64_t{fn.body_size} > m_.bytes.size()) return fail("invalid", "function body out of range");
     Reader r(ByteView(m_.bytes.data() + fn.body_offset, fn.body_size), fn.body_offset);
@@ -257,16 +259,14 @@ class FuncCompiler {
 
   // --- fuel regions ---
   void begin_region() {
-    end_region();
     op(IOp::kFuel);
-    region_word_ = static_cast<int64_t>(w_.size());
+    regions_.emplace_back(here(), 0);
     u(0);
-    region_cost_ = 0;
   }
   void end_region() {
-    if (region_word_ >= 0) w_[static_cast<size_t>(region_word_)] = region_cost_ == 0 ? 1 : region_cost_;
-    region_word_ = -1;
-    region_cost_ = 0;
+    auto [word, cost] = regions_.back();
+    regions_.pop_back();
+    w_[word] = cost == 0 ? 1 : cost;
   }
 
   // --- branches ---
@@ -427,7 +427,7 @@ class FuncCompiler {
     if (!r.read_u8(opc)) return false;
     Ctl& top = ctls_.back();
     const bool live = !top.unreachable && !top.dead;
-    if (live) ++region_cost_;  // one fuel unit per executed wasm instruction
+    if (live) ++regions_.back().second;  // one fuel unit per wasm instruction
 
     switch (opc) {
       case 0x02:    // block
@@ -457,12 +457,9 @@ class FuncCompiler {
         }
         Ctl c{kind, h() - np, np, nr};
         c.else_fixup = else_word;
-        if (kind == CtlKind::kLoop) {
-          end_region();
-          c.loop_pc = here();
-        }
+        if (kind == CtlKind::kLoop) c.loop_pc = here();
         ctls_.push_back(std::move(c));
-        if (kind != CtlKind::kBlock) begin_region();
+        if (kind == CtlKind::kLoop) begin_region();
         return true;
       }
       case 0x05: {  // else
@@ -474,12 +471,10 @@ class FuncCompiler {
           u(0);
           add_fixup(c, here() - 1);
         }
-        end_region();
         w_[static_cast<size_t>(c.else_fixup)] = here();
         c.else_fixup = -1;
         reset_stack(c.height + c.nparams);
         c.unreachable = false;
-        begin_region();
         return true;
       }
       case 0x0b: {  // end
@@ -493,17 +488,12 @@ class FuncCompiler {
           return true;
         }
         bool reached = !c.unreachable || c.fixups >= 0 || c.else_fixup >= 0;
-        bool merge = c.fixups >= 0 || c.else_fixup >= 0 || c.kind == CtlKind::kLoop;
-        if (merge) end_region();
+        if (c.kind == CtlKind::kLoop) end_region();
         uint32_t label = here();
         for (int32_t f = c.fixups; f >= 0; f = fixups_[f].second) w_[fixups_[f].first] = label;
         if (c.else_fixup >= 0) w_[static_cast<size_t>(c.else_fixup)] = label;
         reset_stack(c.height + c.nresults);
-        if (!reached) {
-          ctls_.back().unreachable = true;
-          return true;
-        }
-        if (merge) begin_region();
+        if (!reached) ctls_.back().unreachable = true;
         return true;
       }
       default:
@@ -1009,8 +999,7 @@ class FuncCompiler {
   LastOp last_;
   uint32_t nl_ = 0, nr_ = 0, maxh_ = 0;
   uint32_t at_ = 0;
-  int64_t region_word_ = -1;
-  uint32_t region_cost_ = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> regions_;  // open fuel regions: (cost word, cost)
 };
 
 }  // namespace

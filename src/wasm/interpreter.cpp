@@ -276,8 +276,11 @@ L_Call: {
   PUSH_FRAME((Frame{inst->id, pc[1], 0, static_cast<uint32_t>(nfp - stack_base)}));
   for (uint32_t k = fc.num_params, n = fc.num_locals; k < n; ++k) nfp[k] = 0;
   fp = nfp;
+  // The callee's entry Fuel instruction, executed inline.
   pc = words + fc.entry;
-  DISPATCH();
+  fuel -= pc[1];
+  if (__builtin_expect(fuel < 0, 0)) goto fuel_slow;
+  NEXT(2);
 }
 L_CallImport:
   callee = inst->funcs[pc[1]];
@@ -661,8 +664,11 @@ call_func: {
   if (ci != inst) LOAD_INSTANCE(ci);
   for (uint32_t k = fc.num_params, n = fc.num_locals; k < n; ++k) nfp[k] = 0;
   fp = nfp;
+  // The callee's entry Fuel instruction, executed inline.
   pc = words + fc.entry;
-  DISPATCH();
+  fuel -= pc[1];
+  if (__builtin_expect(fuel < 0, 0)) goto fuel_slow;
+  NEXT(2);
 }
 
 fuel_slow: {
