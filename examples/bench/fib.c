@@ -4,10 +4,11 @@
 
 static unsigned fib(unsigned n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
 
-int main(int argc, char** argv) {
-  int reps = argc > 1 ? atoi(argv[1]) : 10;
+static unsigned long long bench_run(int reps) {
   unsigned long long sum = 0;
   for (int r = 0; r < reps; ++r) sum += fib(27 + (r & 1));
-  printf("fib %llu\n", sum);
-  return 0;
+  return sum;
 }
+
+#define BENCH_NAME "fib"
+#include "bench_main.h"

@@ -5,8 +5,7 @@
 #define N 96
 static double a[N][N], b[N][N], c[N][N];
 
-int main(int argc, char** argv) {
-  int reps = argc > 1 ? atoi(argv[1]) : 10;
+static unsigned long long bench_run(int reps) {
   for (int i = 0; i < N; ++i)
     for (int j = 0; j < N; ++j) {
       a[i][j] = (double)((i * 7 + j * 3) % 17) / 16.0;
@@ -24,6 +23,8 @@ int main(int argc, char** argv) {
     a[r % N][(r * 7) % N] = c[(r * 3) % N][r % N] / N;  // a data dependency between repetitions
     for (int i = 0; i < N; ++i) trace += c[i][i];
   }
-  printf("matmul %.6f\n", trace);
-  return 0;
+  return (unsigned long long)(trace * 1e6);
 }
+
+#define BENCH_NAME "matmul"
+#include "bench_main.h"

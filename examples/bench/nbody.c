@@ -1,5 +1,5 @@
 // Floating point: the n-body simulation of the Computer Language Benchmarks Game (5 bodies).
-// Usage: nbody [STEPS_IN_THOUSANDS]
+// Usage: nbody [THOUSANDS_OF_STEPS]
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,13 +52,14 @@ static void advance(double dt) {
   }
 }
 
-int main(int argc, char** argv) {
-  int k = argc > 1 ? atoi(argv[1]) : 10;
+static unsigned long long bench_run(int k) {
   double px = 0, py = 0, pz = 0;
   for (int i = 0; i < 5; ++i) { px += bodies[i].vx * bodies[i].m; py += bodies[i].vy * bodies[i].m; pz += bodies[i].vz * bodies[i].m; }
   bodies[0].vx = -px / SOLAR_MASS; bodies[0].vy = -py / SOLAR_MASS; bodies[0].vz = -pz / SOLAR_MASS;
-  printf("nbody %.9f", energy());
+  double before = energy();
   for (int i = 0; i < k * 1000; ++i) advance(0.01);
-  printf(" %.9f\n", energy());
-  return 0;
+  return (unsigned long long)(long long)((energy() - before) * 1e15);
 }
+
+#define BENCH_NAME "nbody"
+#include "bench_main.h"

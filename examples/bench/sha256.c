@@ -50,8 +50,7 @@ static void sha256(const uint8_t* data, size_t n, uint8_t out[32]) {
   }
 }
 
-int main(int argc, char** argv) {
-  int reps = argc > 1 ? atoi(argv[1]) : 10;
+static unsigned long long bench_run(int reps) {
   size_t n = 256 * 1024;
   uint8_t* buf = malloc(n);
   for (size_t i = 0; i < n; ++i) buf[i] = (uint8_t)(i * 31 + 7);
@@ -60,9 +59,11 @@ int main(int argc, char** argv) {
     memcpy(buf, digest, 32);
     sha256(buf, n, digest);
   }
-  printf("sha256 ");
-  for (int i = 0; i < 32; ++i) printf("%02x", digest[i]);
-  printf("\n");
   free(buf);
-  return 0;
+  unsigned long long check = 0;
+  for (int i = 0; i < 8; ++i) check = check << 8 | digest[i];
+  return check;
 }
+
+#define BENCH_NAME "sha256"
+#include "bench_main.h"

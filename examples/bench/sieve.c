@@ -6,8 +6,7 @@
 #define LIMIT 2000000
 static unsigned char composite[LIMIT + 1];
 
-int main(int argc, char** argv) {
-  int reps = argc > 1 ? atoi(argv[1]) : 10;
+static unsigned long long bench_run(int reps) {
   unsigned long long total = 0;
   for (int r = 0; r < reps; ++r) {
     memset(composite, 0, sizeof composite);
@@ -19,6 +18,8 @@ int main(int argc, char** argv) {
     }
     total += count;
   }
-  printf("sieve %llu\n", total);
-  return 0;
+  return total;
 }
+
+#define BENCH_NAME "sieve"
+#include "bench_main.h"

@@ -8,8 +8,7 @@
 
 static int cmp(const void* a, const void* b) { return strcmp(*(char* const*)a, *(char* const*)b); }
 
-int main(int argc, char** argv) {
-  int reps = argc > 1 ? atoi(argv[1]) : 10;
+static unsigned long long bench_run(int reps) {
   static char* items[COUNT];
   unsigned long long check = 0;
   for (int r = 0; r < reps; ++r) {
@@ -42,6 +41,8 @@ int main(int argc, char** argv) {
     free(joined);
     for (int i = 0; i < COUNT; ++i) free(items[i]);
   }
-  printf("strings %llu\n", check);
-  return 0;
+  return check;
 }
+
+#define BENCH_NAME "strings"
+#include "bench_main.h"

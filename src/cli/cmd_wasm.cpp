@@ -252,9 +252,8 @@ void resume_command(Context& ctx, const std::string& path, const RunFlags& flags
   ws.stdin_passthrough = true;
   ws.output_passthrough = true;
   std::optional<uint64_t> budget = flags.fuel ? flags.fuel : restored->fuel_budget;
-  Func* entry = restored->execution->entry();
-  bool print_results = entry && entry->name() != "_start";
-  drive(ctx, *restored->process, *restored->execution, budget, flags, print_results);
+  // Results are printed as `run --invoke` would; a WASI _start has none.
+  drive(ctx, *restored->process, *restored->execution, budget, flags, /*print_results=*/true);
 }
 
 // ----- validate and spectest -----------------------------------------------------------------

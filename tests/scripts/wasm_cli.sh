@@ -26,6 +26,10 @@ cat > k.wat <<'WAT'
   (func (export "sub64") (param i64 i64) (result i64) local.get 0 local.get 1 i64.sub)
   (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
   (func (export "spin") (loop br 0))
+  (func (export "count") (param $n i32) (result i32) (local $i i32)
+    (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1)))
+             (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $i))
   (func $r (export "rec") (param i32) (result i32) local.get 0 call $r))
 WAT
 wat2wasm k.wat -o k.wasm
@@ -54,6 +58,13 @@ set +e
 err=$("$ipvm" wasm run k.wasm --invoke rec 1 2>&1); rc=$?
 set -e
 [[ $rc == 1 && $err == *"call stack exhausted"* ]] && echo "ok   deep recursion" || { echo "FAIL deep recursion: $err"; fails=$((fails + 1)); }
+
+set +e
+"$ipvm" wasm run k.wasm --invoke count 10000 --suspend-after 50000 --snapshot c1.car > count.out; rc1=$?
+"$ipvm" wasm resume c1.car --suspend-after 50000 --snapshot c2.car >> count.out; rc2=$?
+set -e
+check "invoke suspended and resumed" "75 0 10000" "$rc1 $rc2 $(cat count.out)"
+check "no snapshot written when the call finished" "no" "$([[ -e c2.car ]] && echo yes || echo no)"
 
 # A WASI command: args, environment, stdin, clock, random, stderr, exit code, a long loop.
 cat > prog.c <<'C'
