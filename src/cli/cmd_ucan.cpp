@@ -175,7 +175,8 @@ void add_verify(CLI::App& ucan_cmd, Context& ctx) {
   auto* cmd = ucan_cmd.add_subcommand("verify", "Validate an invocation and its proof chain: prints `valid` (exit 0) "
                                                 "or `invalid: <ErrorKind>: <message>` (exit 1)");
   cmd->add_option("INVOCATION", o->invocation, "Invocation token file")->required();
-  cmd->add_option("--proof", o->proofs, "A delegation token file (repeat for each proof)");
+  cmd->add_option("--proof", o->proofs, "A delegation token file (repeat for each proof, root first)")
+      ->allow_extra_args(false);
   cmd->add_option("--at", o->at, "Validate at this Unix time (default: now)");
   cmd->callback([o, &ctx] {
     run(ctx, [&]() -> Status {

@@ -78,6 +78,11 @@ for d in "$WORK"/fx/*; do
   fi
 done
 
+# --- proofs may come before the invocation
+CASE="$WORK/fx/valid-3"
+out=$("$IPVM" --home "$WORK/verifier" ucan verify --proof "$CASE/prf0.b64" --proof "$CASE/prf1.b64" "$CASE/inv.b64" --at "$(cat "$CASE/time")")
+[[ "$out" == valid ]] && ok "--proof before the invocation" || fail "--proof order: $out"
+
 # --- revocation: revoke the proof of a valid case, then it fails with Revoked
 CASE="$WORK/fx/valid-1"
 PCID=$("$IPVM" ucan inspect "$CASE/prf0.b64" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).cid["/"]))')
