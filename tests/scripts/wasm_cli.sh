@@ -59,9 +59,13 @@ err=$("$ipvm" wasm run k.wasm --invoke rec 1 2>&1); rc=$?
 set -e
 [[ $rc == 1 && $err == *"call stack exhausted"* ]] && echo "ok   deep recursion" || { echo "FAIL deep recursion: $err"; fails=$((fails + 1)); }
 
+# Suspension points are derived from the measured fuel, so the fuel model may change.
+fuel_of() { sed -n 's/^fuel used: \([0-9]*\)$/\1/p'; }
+total=$("$ipvm" wasm run k.wasm --invoke count 10000 --stats 2>&1 >/dev/null | fuel_of)
+slice=$((total * 6 / 10))
 set +e
-"$ipvm" wasm run k.wasm --invoke count 10000 --suspend-after 50000 --snapshot c1.car > count.out; rc1=$?
-"$ipvm" wasm resume c1.car --suspend-after 50000 --snapshot c2.car >> count.out; rc2=$?
+"$ipvm" wasm run k.wasm --invoke count 10000 --suspend-after $slice --snapshot c1.car > count.out; rc1=$?
+"$ipvm" wasm resume c1.car --suspend-after $slice --snapshot c2.car >> count.out; rc2=$?
 set -e
 check "invoke suspended and resumed" "75 0 10000" "$rc1 $rc2 $(cat count.out)"
 check "no snapshot written when the call finished" "no" "$([[ -e c2.car ]] && echo yes || echo no)"
@@ -108,9 +112,11 @@ echo -n "some input" | "$ipvm" wasm run prog.wasm --env FOO=bar -- x y > again.o
 check "wasi deterministic" "$(cat full.out)" "$(cat again.out)"
 
 # The same run suspended twice and resumed from each snapshot, in new processes.
+total=$(echo -n "some input" | "$ipvm" wasm run prog.wasm --env FOO=bar --stats -- x y 2>&1 >/dev/null | fuel_of || true)
+slice=$((total * 4 / 10))
 set +e
-echo -n "some input" | "$ipvm" wasm run prog.wasm --env FOO=bar --suspend-after 30000000 --snapshot s1.car -- x y > chain.out 2> chain.err; rc1=$?
-"$ipvm" wasm resume s1.car --suspend-after 30000000 --snapshot s2.car >> chain.out 2>> chain.err; rc2=$?
+echo -n "some input" | "$ipvm" wasm run prog.wasm --env FOO=bar --suspend-after $slice --snapshot s1.car -- x y > chain.out 2> chain.err; rc1=$?
+"$ipvm" wasm resume s1.car --suspend-after $slice --snapshot s2.car >> chain.out 2>> chain.err; rc2=$?
 "$ipvm" wasm resume s2.car >> chain.out 2>> chain.err; rc3=$?
 set -e
 check "suspend exit codes" "75 75 7" "$rc1 $rc2 $rc3"
