@@ -36,6 +36,7 @@ Executor::Executor(store::Store& store, std::shared_ptr<const ucan::Signer> sign
       signer_(std::move(signer)),
       options_(std::move(options)),
       modules_(options_.module_cache_capacity),
+      verified_(options_.verified_cache_capacity),
       by_invocation_(options_.receipt_cache_capacity),
       by_memo_(options_.receipt_cache_capacity) {}
 
@@ -165,9 +166,14 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
   };
   if (!inv) return fail("executor", "no invocation");
   const ipld::Cid& inv_cid = inv->cid();
+  const bool pure = is_pure(inv->cmd, inv->nonce);
+  std::optional<ipld::Cid> key;
+  if (pure) key = memo_key(inv->cmd, inv->args);
+  std::shared_ptr<const Receipt> memo_hit;
   if (opts.use_cache) {
-    IPVM_TRY(auto prev, find_by_invocation(inv_cid));
-    if (prev) return outcome(prev, true);
+    IPVM_TRY(auto prev, lookup(inv_cid, key ? &*key : nullptr));
+    if (prev.first) return outcome(prev.first, true);
+    memo_hit = std::move(prev.second);  // answered only once the invocation is authorised
   }
 
   ReceiptParams rp;
@@ -202,15 +208,7 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
   auto limits = parse_limits(inv->meta, options_.default_limits);
   if (!limits) return finish(error_out(errname::kInvalidTask, limits.error().message), std::nullopt);
 
-  const bool pure = is_pure(inv->cmd, inv->nonce);
-  std::optional<ipld::Cid> key;
-  if (pure) {
-    key = memo_key(inv->cmd, inv->args);
-    if (opts.use_cache) {
-      IPVM_TRY(auto prev, find_by_memo(*key));
-      if (prev) return outcome(prev, true);
-    }
-  }
+  if (memo_hit) return outcome(memo_hit, true);
   meta.emplace_back("mod", ipld::Value::link(task->module));
 
   ipld::Value failure;
@@ -274,6 +272,37 @@ Result<std::shared_ptr<const Receipt>> Executor::indexed(bool by_memo, const ipl
   return (by_memo ? by_memo_ : by_invocation_).insert(key, r);
 }
 
+Result<std::pair<std::shared_ptr<const Receipt>, std::shared_ptr<const Receipt>>> Executor::lookup(
+    const ipld::Cid& invocation, const ipld::Cid* key) {
+  std::pair<std::shared_ptr<const Receipt>, std::shared_ptr<const Receipt>> found;
+  found.first = by_invocation_.find(invocation);
+  if (found.first) return found;
+  if (key) found.second = by_memo_.find(*key);
+  if (found.second) return found;
+  // One read transaction for both index rows: the common miss (a new task) costs one.
+  std::optional<ipld::Cid> by_inv, by_key;
+  IPVM_TRY_STATUS(store_.read([&](store::sqlite::Db& db) -> Status {
+    IPVM_TRY(by_inv, store::receipts::by_invocation(db, invocation));
+    if (!by_inv && key) {
+      IPVM_TRY(by_key, store::receipts::by_memo(db, *key));
+    }
+    return {};
+  }));
+  auto load = [&](const ipld::Cid& rct, LruCache<ipld::Cid, Receipt>& cache,
+                  const ipld::Cid& index) -> Result<std::shared_ptr<const Receipt>> {
+    IPVM_TRY(auto r, load_receipt(rct));
+    if (!r) return failf("store", "the task index names receipt {}, which is missing from the store", rct.to_string());
+    return cache.insert(index, r);
+  };
+  if (by_inv) {
+    IPVM_TRY(found.first, load(*by_inv, by_invocation_, invocation));
+  }
+  if (by_key) {
+    IPVM_TRY(found.second, load(*by_key, by_memo_, *key));
+  }
+  return found;
+}
+
 Result<std::shared_ptr<const Receipt>> Executor::find_by_invocation(const ipld::Cid& invocation) {
   if (auto hit = by_invocation_.find(invocation)) return hit;
   return indexed(false, invocation);
@@ -295,7 +324,6 @@ Result<std::shared_ptr<const ucan::Invocation>> Executor::invoke(const ucan::Inv
   IPVM_TRY(auto inv, ucan::invocation_from_envelope(std::move(env)));
   auto shared = std::make_shared<const ucan::Invocation>(std::move(inv));
   verified_.put(shared->cid(), shared);
-  IPVM_TRY_STATUS(store_.put(shared->cid(), shared->envelope.bytes));
   return shared;
 }
 

@@ -45,6 +45,7 @@ struct ExecutorOptions {
   TaskLimits default_limits;
   size_t module_cache_capacity = 64;
   size_t receipt_cache_capacity = 1 << 16;  // recent receipts by invocation CID and by memo key
+  size_t verified_cache_capacity = 1 << 16; // tokens whose signatures were checked (ucan/verified_cache.h)
   uint64_t output_cap = 64 * 1024;          // captured stdout/stderr bytes kept per stream
   const ucan::RevocationList* revoked = nullptr;
   // Unix seconds, for validation and receipts' iat (tests pin it).
@@ -79,7 +80,8 @@ class Executor {
   Result<std::vector<TaskOutcome>> run_batch(std::span<const std::shared_ptr<const ucan::Invocation>> invs,
                                              const RunOptions& opts = {});
 
-  // Signs an invocation with the node's key and stores it; it needs no signature check later.
+  // Signs an invocation with the node's key; it needs no signature check when run (the store
+  // keeps it once it has a receipt).
   Result<std::shared_ptr<const ucan::Invocation>> invoke(const ucan::InvocationParams& p);
   // Stores a module as a raw block; returns its CID.
   Result<ipld::Cid> put_module(ByteView wasm);
@@ -106,6 +108,9 @@ class Executor {
   Status commit(std::vector<Pending>& pending);
   Result<std::shared_ptr<const Receipt>> load_receipt(const ipld::Cid& cid);
   Result<std::shared_ptr<const Receipt>> indexed(bool by_memo, const ipld::Cid& key);
+  // Receipts answering an invocation (first) and its memo key (second, if `key`), cache first.
+  Result<std::pair<std::shared_ptr<const Receipt>, std::shared_ptr<const Receipt>>> lookup(const ipld::Cid& invocation,
+                                                                                          const ipld::Cid* key);
   std::optional<std::string> authorize(const std::shared_ptr<const ucan::Invocation>& inv);
   GuestCall guest_call_for(const ucan::Invocation& inv, const WasmTask& task, const TaskLimits& limits,
                            std::shared_ptr<const wasm::CompiledModule> module, const ipld::Cid* key) const;
