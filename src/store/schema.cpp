@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "store/receipt_store.h"
+
 namespace ipvm::store {
 
 const Migration kBlocksMigration{1, "blocks", R"sql(
@@ -15,7 +17,7 @@ CREATE TABLE blocks (
 
 namespace {
 // Append new migrations here, in version order.
-const std::array<const Migration*, 1> kAll{&kBlocksMigration};
+const std::array<const Migration*, 2> kAll{&kBlocksMigration, &receipts::kReceiptsMigration};
 }  // namespace
 
 std::span<const Migration> migrations() {
