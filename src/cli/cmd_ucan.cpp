@@ -11,6 +11,7 @@
 #include "ipld/dag_json.h"
 #include "ipld/multibase.h"
 #include "ucan/delegation.h"
+#include "ucan/did_key.h"
 #include "ucan/envelope.h"
 #include "ucan/invocation.h"
 #include "ucan/keystore.h"
@@ -110,6 +111,10 @@ void add_delegate(CLI::App& app, Context& ctx) {
     run(ctx, [&]() -> Status {
       IPVM_TRY(std::string home, ctx.home());
       IPVM_TRY(auto signer, ucan::load_node_key(home));
+      // A typo in a did:key would make a token nobody can use: refuse keys we cannot read.
+      for (const std::string* did : {&o->to, &o->sub})
+        if (did->rfind("did:key:", 0) == 0)
+          if (auto k = ucan::parse_did_key(*did); !k) return fail("cli", k.error().message);
       ucan::DelegationParams p;
       p.aud = o->to;
       p.cmd = o->cmd;
