@@ -368,19 +368,24 @@ class Decoder {
     }
   }
 
+  // Containers collect their children on shared stacks and move them into an exactly sized
+  // vector when they close: one allocation per container instead of repeated regrowth.
   bool array(Value& out, size_t depth) {
     const char* start = p_++;
     if (depth >= kMaxDepth) return fail_at(start, "nesting deeper than the maximum depth");
-    List items;
+    size_t base = items_.size();
     skip_ws();
     if (p_ < end_ && *p_ == ']') {
       ++p_;
-      out = Value::list(std::move(items));
+      out = Value::list(List());
       return true;
     }
     for (;;) {
       skip_ws();
-      if (!value(items.emplace_back(), depth + 1)) return false;
+      // Parse into a local: nested containers grow items_ and would move a reference into it.
+      Value v;
+      if (!value(v, depth + 1)) return false;
+      items_.push_back(std::move(v));
       skip_ws();
       if (p_ == end_) return fail_at(start, "unterminated array");
       if (*p_ == ',') {
@@ -393,7 +398,10 @@ class Decoder {
       }
       return fail_at(p_, "expected ',' or ']' in array");
     }
-    out = Value::list(std::move(items));
+    List list(std::make_move_iterator(items_.begin() + static_cast<std::ptrdiff_t>(base)),
+              std::make_move_iterator(items_.end()));
+    items_.resize(base);
+    out = Value::list(std::move(list));
     return true;
   }
 
@@ -452,12 +460,11 @@ class Decoder {
   bool object(Value& out, size_t depth) {
     const char* start = p_++;
     if (depth >= kMaxDepth) return fail_at(start, "nesting deeper than the maximum depth");
-    Map entries;
-    std::vector<const char*> key_at;
+    size_t base = entries_.size();
     skip_ws();
     if (p_ < end_ && *p_ == '}') {
       ++p_;
-      out = Value::map_presorted(std::move(entries));
+      out = Value::map_presorted(Map());
       return true;
     }
     for (;;) {
@@ -466,14 +473,15 @@ class Decoder {
       std::string k;
       if (!key(k)) return false;
       if (k == "/") {
-        if (!entries.empty())
+        if (entries_.size() != base)
           return fail_at(kstart, "a map with a \"/\" key must be a link or bytes form");
         return reserved(out, start);
       }
       skip_ws();
-      entries.emplace_back(std::move(k), Value());
-      key_at.push_back(kstart);
-      if (!value(entries.back().second, depth + 1)) return false;
+      Value v;
+      if (!value(v, depth + 1)) return false;
+      entries_.emplace_back(std::move(k), std::move(v));
+      key_at_.push_back(kstart);
       skip_ws();
       if (p_ == end_) return fail_at(start, "unterminated map");
       if (*p_ == ',') {
@@ -486,39 +494,43 @@ class Decoder {
       }
       return fail_at(p_, "expected ',' or '}' in map");
     }
-    return finish_map(out, std::move(entries), key_at);
+    bool ok = finish_map(out, base);
+    entries_.resize(base);
+    key_at_.resize(base);
+    return ok;
   }
 
-  bool finish_map(Value& out, Map entries, const std::vector<const char*>& key_at) {
+  // Moves entries_[base..] into a Map in canonical order, rejecting repeated keys.
+  bool finish_map(Value& out, size_t base) {
+    size_t n = entries_.size() - base;
+    auto* e = entries_.data() + base;
     bool canonical = true, bytewise = true;
-    for (size_t i = 1; i < entries.size(); ++i) {
-      canonical = canonical && canonical_key_less(entries[i - 1].first, entries[i].first);
-      bytewise = bytewise && entries[i - 1].first < entries[i].first;
+    for (size_t i = 1; i < n; ++i) {
+      canonical = canonical && canonical_key_less(e[i - 1].first, e[i].first);
+      bytewise = bytewise && e[i - 1].first < e[i].first;
     }
-    auto less = [](const auto& a, const auto& b) { return canonical_key_less(a.first, b.first); };
+    Map m;
+    m.reserve(n);
     if (canonical) {
-      out = Value::map_presorted(std::move(entries));
+      for (size_t i = 0; i < n; ++i) m.push_back(std::move(e[i]));
+      out = Value::map_presorted(std::move(m));
       return true;
     }
-    if (bytewise) {  // no duplicates possible; only the order differs
-      std::sort(entries.begin(), entries.end(), less);
-      out = Value::map_presorted(std::move(entries));
-      return true;
-    }
-    std::vector<size_t> idx(entries.size());
-    std::iota(idx.begin(), idx.end(), size_t{0});
-    std::stable_sort(idx.begin(), idx.end(),
-                     [&](size_t a, size_t b) { return less(entries[a], entries[b]); });
-    for (size_t i = 1; i < idx.size(); ++i) {
-      if (entries[idx[i - 1]].first == entries[idx[i]].first) {
-        size_t later = std::max(idx[i - 1], idx[i]);
-        return fail_at(key_at[later], fmt::format("repeat map key \"{}\"", entries[later].first));
+    // Sort positions, not entries, so strings and values are moved only once.
+    order_.resize(n);
+    std::iota(order_.begin(), order_.end(), size_t{0});
+    std::stable_sort(order_.begin(), order_.end(),
+                     [&](size_t a, size_t b) { return canonical_key_less(e[a].first, e[b].first); });
+    if (!bytewise) {  // strictly bytewise-increasing keys cannot repeat
+      for (size_t i = 1; i < n; ++i) {
+        if (e[order_[i - 1]].first == e[order_[i]].first) {
+          size_t later = std::max(order_[i - 1], order_[i]);
+          return fail_at(key_at_[base + later], fmt::format("repeat map key \"{}\"", e[later].first));
+        }
       }
     }
-    Map sorted;
-    sorted.reserve(entries.size());
-    for (size_t i : idx) sorted.push_back(std::move(entries[i]));
-    out = Value::map_presorted(std::move(sorted));
+    for (size_t i : order_) m.push_back(std::move(e[i]));
+    out = Value::map_presorted(std::move(m));
     return true;
   }
 
@@ -526,6 +538,10 @@ class Decoder {
   const char* p_;
   const char* end_;
   std::string scratch_;
+  std::vector<Value> items_;                          // children of open lists
+  std::vector<std::pair<std::string, Value>> entries_;  // entries of open maps
+  std::vector<const char*> key_at_;                   // where each entry's key starts
+  std::vector<size_t> order_;
   Error error_;
 };
 
