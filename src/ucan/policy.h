@@ -7,9 +7,10 @@
 //   ["not", stmt]  ["and", [stmt...]]  ["or", [stmt...]]     (empty and/or are both true)
 //   ["all", sel, stmt]  ["any", sel, stmt]       over a list's items or a map's values
 //
-// A statement whose selector does not resolve is false (never an error). `!=` is false too in that
-// case: a policy must never be satisfied by leaving a field out. Quantifying over a non-collection
-// is false.
+// A statement whose selector does not resolve is false (never an error), `!=` included. A missing
+// map key is not unresolvable: it reads as null (spec), so ["!=", ".from", "eve"] holds when
+// "from" is absent; require presence with ["!=", ".from", null]. Quantifying over a
+// non-collection is false.
 #pragma once
 
 #include <memory>

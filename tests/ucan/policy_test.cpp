@@ -117,6 +117,8 @@ TEST(Policy, UnresolvableSelectorsNeverSatisfyAStatement) {
   EXPECT_FALSE(holds(R"([["==", ".a.b", null]])", R"({})"));
   EXPECT_FALSE(holds(R"([["!=", ".a.b", 1]])", R"({})"));
   EXPECT_TRUE(holds(R"([["==", ".a", null]])", R"({})"));  // a missing key reads as null
+  EXPECT_TRUE(holds(R"([["!=", ".a", 1]])", R"({})"));
+  EXPECT_FALSE(holds(R"([["!=", ".a", null]])", R"({})"));
   EXPECT_FALSE(holds(R"([["like", ".a", "*"]])", R"({"a":1})"));
   EXPECT_FALSE(holds(R"([["all", ".a", ["==", ".", 1]]])", R"({"a":1})"));
   EXPECT_TRUE(holds(R"([["all", ".a", ["==", ".", 1]]])", R"({"a":[]})"));
