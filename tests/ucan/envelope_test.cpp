@@ -154,6 +154,37 @@ TEST(Varsig, ParsesV1AndLegacyHeaders) {
   EXPECT_FALSE(parse_varsig_header(Bytes{0x34, 0x01, 0xed, 0x01, 0xed, 0x01, 0x12, 0x71}));  // sha2-256
 }
 
+TEST(Envelope, ReadsReleaseCandidateTagsAndPreV1Headers) {
+  auto alice = test::signer_from_seed_byte(9);
+  DelegationParams p;
+  p.aud = alice.did();
+  p.sub = alice.did();
+  p.cmd = "/";
+  auto v1 = *sign_delegation(alice, p);
+  // The same payload under the rc.1 tag with the pre-v1 header 34 ed01 71, signed by hand.
+  ipld::Map sp{{"h", ipld::Value::bytes({0x34, 0xed, 0x01, 0x71})}, {"ucan/dlg@1.0.0-rc.1", v1.payload}};
+  Bytes signed_bytes = ipld::dag_cbor_encode(ipld::Value::map(sp));
+  Bytes token = ipld::dag_cbor_encode(ipld::Value::list(
+      {ipld::Value::bytes(alice.sign(signed_bytes)), ipld::Value::map(sp)}));
+  auto d = decode_delegation(token);
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->envelope.version, "1.0.0-rc.1");
+  EXPECT_TRUE(d->envelope.varsig.legacy);
+  EXPECT_TRUE(verify_envelope(d->envelope));
+  // Unknown versions and other token types are refused by the payload layer.
+  ipld::Map sp2{{"h", ipld::Value::bytes(v1.header)}, {"ucan/dlg@2.0.0", v1.payload}};
+  Bytes t2 = ipld::dag_cbor_encode(ipld::Value::list({ipld::Value::bytes(Bytes(64)), ipld::Value::map(sp2)}));
+  auto d2 = decode_delegation(t2);
+  ASSERT_FALSE(d2);
+  EXPECT_EQ(d2.error().kind, "InvalidClaim");
+  auto receipt = sign_envelope(alice, "ucan/rct@1.0.0", ipld::Value::map({{"iss", ipld::Value::string(alice.did())}}));
+  ASSERT_TRUE(receipt);
+  EXPECT_EQ(receipt->spec, "rct");
+  EXPECT_TRUE(verify_envelope(*receipt));
+  EXPECT_FALSE(decode_delegation(receipt->bytes));
+  EXPECT_FALSE(decode_invocation(receipt->bytes));
+}
+
 TEST(Invocation, TaskIdIsTheCidOfSubCmdArgsNonce) {
   auto alice = test::signer_from_seed_byte(3);
   InvocationParams p;
