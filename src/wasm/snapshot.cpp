@@ -57,6 +57,7 @@ Result<IValue> chunk_list(Blocks& blocks, const uint8_t* data, uint64_t n) {
   for (uint64_t off = 0, idx = 0; off < n; off += kChunkSize, ++idx) {
     size_t len = static_cast<size_t>(std::min<uint64_t>(kChunkSize, n - off));
     if (all_zero(data + off, len)) continue;
+    while (len > 0 && data[off + len - 1] == 0) --len;  // trailing zeros are implied
     IPVM_TRY(Cid cid, blocks.add_raw(ByteView(data + off, len)));
     chunks.push_back(IValue::list({IValue::uinteger(idx), IValue::link(cid)}));
   }
@@ -159,7 +160,8 @@ struct Reader {
       if (*idx >= (n + kChunkSize - 1) / kChunkSize) return bad("chunk index beyond the end");
       uint64_t off = *idx * kChunkSize;
       uint64_t len = std::min<uint64_t>(kChunkSize, n - off);
-      if (data->size() != len) return bad("chunk has the wrong size");
+      if (data->empty() || data->size() > len) return bad("chunk has the wrong size");
+      len = data->size();
       std::memcpy(dst + off, data->data(), len);
     }
     return {};

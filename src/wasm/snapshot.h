@@ -13,7 +13,8 @@
 //     "fuel_used": N, "fuel_budget": N|null (remaining total budget; null: unlimited),
 //     "wasi": { args, env, stdin, stdin_pos, clock_ns, clock_step_ns, seed, random_offset, ... } }
 // Memory and the value stack are cut into raw blocks of kChunkSize bytes; chunks that are all
-// zero are left out and identical chunks are stored once. Loading checks every block's hash, the
+// zero are left out, a chunk's trailing zero bytes are cut off (implied on load) and identical
+// chunks are stored once. Loading checks every block's hash, the
 // module against its link, and every index against the instance it restores into.
 #pragma once
 

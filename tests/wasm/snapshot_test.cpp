@@ -100,8 +100,10 @@ TEST(Snapshot, LeavesZeroPagesOutAndRejectsDamage) {
   ASSERT_TRUE((*ex)->run().suspended());
   auto car = save_snapshot(**p, **ex, 42);
   ASSERT_TRUE(car);
-  // 2 pages of memory, only the second touched: one 64 KiB memory chunk.
-  size_t raw_chunks = 0;
+  // 2 pages of memory with 4 KiB written in the second: the zero page and every chunk's zero tail
+  // are left out, so the CAR is far smaller than the memory.
+  EXPECT_LT(car->size(), 16u * 1024u);
+  size_t blocks = 0;
   ipld::MemorySource src(*car);
   auto reader = ipld::CarReader::open(src);
   ASSERT_TRUE(reader);
@@ -109,9 +111,9 @@ TEST(Snapshot, LeavesZeroPagesOutAndRejectsDamage) {
     auto b = reader->next();
     ASSERT_TRUE(b);
     if (!*b) break;
-    if ((*b)->data.size() == kChunkSize) ++raw_chunks;
+    ++blocks;
   }
-  EXPECT_EQ(raw_chunks, 1u);
+  EXPECT_EQ(blocks, 4u);  // root, module, one memory chunk, one stack chunk
   auto r = load_snapshot(*car);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->fuel_budget, std::optional<uint64_t>(42));
