@@ -1,5 +1,6 @@
 // `ipvm wasm ...`: validate, run, resume and spectest.
 #include <chrono>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "base/bytes.h"
 #include "base/file.h"
 #include "cli/context.h"
 #include "wasm/decoder.h"
@@ -127,6 +129,8 @@ std::string trap_line(const Trap& t) {
 // ----- running and resuming a call ---------------------------------------------------------------
 
 struct RunFlags {
+  std::string seed_hex;                   // --seed: WASI random_get key (32 bytes, hex)
+  std::optional<uint64_t> clock_ns;       // --clock: WASI virtual clock start
   std::optional<uint64_t> fuel;           // --fuel: total budget
   std::optional<uint64_t> suspend_after;  // --suspend-after
   std::string snapshot;                   // --snapshot
@@ -210,6 +214,13 @@ void run_command(Context& ctx, const std::string& path, const std::string& invok
   state.args.push_back(std::filesystem::path(path).filename().string());
   if (invoke.empty()) state.args.insert(state.args.end(), args.begin(), args.end());
   state.env = env;
+  if (!flags.seed_hex.empty()) {
+    Bytes seed;
+    if (!from_hex(flags.seed_hex, seed) || seed.size() != 32)
+      return void(ctx.fail("args: --seed must be 64 hex digits (32 bytes)"));
+    state.random_seed = std::move(seed);
+  }
+  if (flags.clock_ns) state.clock_ns = *flags.clock_ns;
   state.stdin_passthrough = true;
   state.output_passthrough = true;
   CallLimits limits;
@@ -327,7 +338,7 @@ void register_wasm_commands(CLI::App& app, Context& ctx) {
       std::string module, invoke;
       std::vector<std::string> args, env;
       RunFlags flags;
-      uint64_t fuel = 0, suspend_after = 0;
+      uint64_t fuel = 0, suspend_after = 0, clock_ns = 0;
     };
     auto o = std::make_shared<Opts>();
     cmd->add_option("module", o->module, "the .wasm file")->required();
@@ -336,11 +347,15 @@ void register_wasm_commands(CLI::App& app, Context& ctx) {
     auto* fuel = cmd->add_option("--fuel", o->fuel, "fuel budget for the call (trap 'out of fuel' when exhausted)");
     cmd->add_flag("--stats", o->flags.stats, "print fuel used and time to stderr");
     cmd->add_option("--env", o->env, "KEY=VALUE for the WASI environment (repeatable)");
+    cmd->add_option("--seed", o->flags.seed_hex, "WASI random_get seed: 64 hex digits (default all zero)");
+    auto* clock = cmd->add_option("--clock", o->clock_ns,
+                                  "WASI virtual clock start, ns since the epoch (advances 1 ms per read)");
     auto* sa = cmd->add_option("--suspend-after", o->suspend_after, "suspend the call after this much fuel (exit 75)");
     cmd->add_option("--snapshot", o->flags.snapshot, "where to write the snapshot (a CAR file) when suspended");
-    cmd->callback([&ctx, o, fuel, sa] {
+    cmd->callback([&ctx, o, fuel, sa, clock] {
       if (fuel->count()) o->flags.fuel = o->fuel;
       if (sa->count()) o->flags.suspend_after = o->suspend_after;
+      if (clock->count()) o->flags.clock_ns = o->clock_ns;
       run_command(ctx, o->module, o->invoke, o->args, o->env, o->flags);
     });
   }

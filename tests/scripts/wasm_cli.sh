@@ -111,6 +111,13 @@ grep -q '^arg 1 \[x\]$' full.out && grep -q '^stdin \[some input\]$' full.out &&
 echo -n "some input" | "$ipvm" wasm run prog.wasm --env FOO=bar -- x y > again.out 2>/dev/null || true
 check "wasi deterministic" "$(cat full.out)" "$(cat again.out)"
 
+seed=$(printf '11%.0s' {1..32})
+a=$("$ipvm" wasm run prog.wasm --seed "$seed" --clock 2000000000000000000 < /dev/null 2>/dev/null | grep -E '^(time|random)' || true)
+b=$("$ipvm" wasm run prog.wasm --seed "$seed" --clock 2000000000000000000 < /dev/null 2>/dev/null | grep -E '^(time|random)' || true)
+check "given seed and clock are deterministic" "$a" "$b"
+[[ $a == "time 2000000000"* && $a != *"$(grep '^random' full.out)"* ]] && echo "ok   seed and clock are used" \
+  || { echo "FAIL seed/clock: $a"; fails=$((fails + 1)); }
+
 # The same run suspended twice and resumed from each snapshot, in new processes.
 total=$(echo -n "some input" | "$ipvm" wasm run prog.wasm --env FOO=bar --stats -- x y 2>&1 >/dev/null | fuel_of || true)
 slice=$((total * 4 / 10))
