@@ -5,8 +5,9 @@
 // and one status line per task goes to stderr:
 //   executed, fuel 5, 0.412 ms, receipt bafyrei...
 //   replayed, fuel 5, 0.031 ms, receipt bafyrei...
-// so `x=$(ipvm call add_one.wasm add_one 41)` captures just `42`. An error receipt prints
-// `ipvm: <Name>: <message>` on stderr (after the status line) and exits 1; it is stored all the same.
+// so `x=$(ipvm call add_one.wasm add_one 41)` captures just `42`. An error receipt prints one line
+// `ipvm: <Name>: <message> [<status>]` on stderr instead and exits 1; it is stored all the same.
+// The node key (HOME/node.key) is created on first use.
 #include <cstdio>
 #include <ctime>
 #include <functional>
@@ -58,7 +59,6 @@ Result<Node> open_node(Context& ctx) {
   IPVM_TRY(std::string home, ctx.home());
   Node n;
   IPVM_TRY(auto key, ucan::init_node_key(home));
-  if (key.created) fmt::print(stderr, "ipvm: created the node key {} ({})\n", ucan::node_key_path(home), key.signer.did());
   n.signer = std::make_shared<const ucan::Ed25519Signer>(std::move(key.signer));
   IPVM_TRY(n.store, store::Store::open_home(home));
   IPVM_TRY(n.revoked, ucan::RevocationFile::open(ucan::revocation_path(home)));
@@ -101,9 +101,11 @@ bool report(Context& ctx, const TaskOutcome& o, bool json, bool value_only) {
   } else if (!value_only) {
     (void)print_out(ipld::dag_json_encode(r.out));
   }
-  fmt::print(stderr, "{}\n", status_line(o));
-  if (r.ok()) return true;
-  ctx.fail(r.error_name() + ": " + r.error_message());
+  if (r.ok()) {
+    fmt::print(stderr, "{}\n", status_line(o));
+    return true;
+  }
+  ctx.fail(fmt::format("{}: {} [{}]", r.error_name(), r.error_message(), status_line(o)));
   return false;
 }
 
@@ -341,9 +343,10 @@ void add_receipt(CLI::App& app, Context& ctx) {
       if (!r) return invalid(r.error());
       if (auto sig = runtime::verify_receipt_signature(*r); !sig) return invalid(sig.error());
       // Links: the invocation it answers and the module it ran, when this store has them.
-      IPVM_TRY(auto inv_bytes, node.store->find(r->ran));
-      if (inv_bytes) {
-        auto inv = ucan::decode_invocation(*inv_bytes);
+      auto inv_bytes = node.store->find(r->ran);
+      if (!inv_bytes) return tl::unexpected(inv_bytes.error());
+      if (const std::optional<Bytes>& b = *inv_bytes; b.has_value()) {
+        auto inv = ucan::decode_invocation(*b);
         if (!inv) return invalid(Error{"InvalidLink", fmt::format("ran {} is not an invocation: {}", r->ran.to_string(),
                                                                  inv.error().message)});
       } else {
