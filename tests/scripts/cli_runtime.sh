@@ -112,7 +112,6 @@ expect_match "run again replays" "$(cat "$work/err")" '^replayed'
 expect_eq "call answers from run's receipt" "$(ipvm call "$ex/add_one.wasm" add_one 100 2>&1 >/dev/null | cut -d, -f1)" "replayed"
 ipvm invoke --cmd /wasm/run --args "{\"mod\": \"ipfs://$mod\", \"fun\": \"add_one\", \"params\": [1]}" -o "$work/inv2.cbor" >/dev/null
 ipvm invoke --cmd /wasm/run --args "{\"mod\": {\"/\": \"$mod\"}, \"fun\": \"add_one\", \"params\": [2]}" -o "$work/inv3.cbor" >/dev/null
-ipvm dag put --input-codec dag-json <<<"[{\"/\": {\"bytes\": \"$(base64 -w0 "$work/inv2.cbor" | tr -d =)\"}}, {\"/\": {\"bytes\": \"$(base64 -w0 "$work/inv3.cbor" | tr -d =)\"}}]" >/dev/null 2>&1
 printf '[{"/": {"bytes": "%s"}}, {"/": {"bytes": "%s"}}]' "$(base64 -w0 "$work/inv2.cbor" | tr -d =)" \
   "$(base64 -w0 "$work/inv3.cbor" | tr -d =)" >"$work/list.json"
 expect_eq "run a list" "$(ipvm run "$work/list.json" 2>/dev/null | tr '\n' ' ')" '{"ok":2} {"ok":3} '
@@ -121,7 +120,7 @@ ipvm invoke --cmd /wasm/run --args "{\"mod\": {\"/\": \"$missing\"}, \"fun\": \"
 expect_error "module not found names the CID" "ModuleNotFound: module $missing" ipvm run "$work/inv4.cbor"
 
 # Another node's key: unauthorized here, unless this node delegates to it.
-export OTHER="$work/other"
+OTHER="$work/other"
 other_did=$(ipvm --home "$OTHER" key init 2>/dev/null)
 ipvm --home "$OTHER" invoke --cmd /wasm/run --sub "$(ipvm key show)" \
   --args "{\"mod\": {\"/\": \"$mod\"}, \"fun\": \"add_one\", \"params\": [5]}" -o "$work/stranger.cbor" >/dev/null
