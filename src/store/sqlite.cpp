@@ -112,9 +112,9 @@ Status Db::exec(std::string_view sql) {
 }
 
 Result<StmtRef> Db::cached(std::string_view sql) {
-  std::string key(sql);
-  auto it = cache_.find(key);
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
+    std::string key(sql);
     sqlite3_stmt* s = nullptr;
     if (sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &s,
                            nullptr) != SQLITE_OK)

@@ -63,16 +63,20 @@ Status Store::write(const std::function<Status(sqlite::Db&)>& fn) {
   return txn.commit();
 }
 
-Status Store::read(const std::function<Status(sqlite::Db&)>& fn) const {
+Status Store::with_reader(const std::function<Status(sqlite::Db&)>& fn) const {
   IPVM_TRY(auto db, open_reader());
-  Status st = [&]() -> Status {
-    IPVM_TRY(auto txn, sqlite::Transaction::begin(*db, false));
-    IPVM_TRY_STATUS(fn(*db));
-    return txn.commit();
-  }();
+  Status st = fn(*db);
   std::lock_guard lock(pool_mu_);
   if (idle_readers_.size() < options_.max_idle_readers) idle_readers_.push_back(std::move(db));
   return st;
+}
+
+Status Store::read(const std::function<Status(sqlite::Db&)>& fn) const {
+  return with_reader([&](sqlite::Db& db) -> Status {
+    IPVM_TRY(auto txn, sqlite::Transaction::begin(db, false));
+    IPVM_TRY_STATUS(fn(db));
+    return txn.commit();
+  });
 }
 
 Result<bool> Store::put(const ipld::Cid& cid, ByteView data) {
@@ -86,7 +90,7 @@ Result<bool> Store::put(const ipld::Cid& cid, ByteView data) {
 
 Result<std::optional<Bytes>> Store::find(const ipld::Cid& cid) const {
   std::optional<Bytes> out;
-  IPVM_TRY_STATUS(read([&](sqlite::Db& db) -> Status {
+  IPVM_TRY_STATUS(with_reader([&](sqlite::Db& db) -> Status {
     IPVM_TRY(out, blocks::get(db, cid));
     return {};
   }));
@@ -101,7 +105,7 @@ Result<Bytes> Store::get(const ipld::Cid& cid) const {
 
 Result<bool> Store::has(const ipld::Cid& cid) const {
   bool present = false;
-  IPVM_TRY_STATUS(read([&](sqlite::Db& db) -> Status {
+  IPVM_TRY_STATUS(with_reader([&](sqlite::Db& db) -> Status {
     IPVM_TRY(present, blocks::has(db, cid));
     return {};
   }));

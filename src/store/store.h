@@ -72,6 +72,8 @@ class Store {
  private:
   Store(std::string path, StoreOptions options, std::unique_ptr<sqlite::Db> writer);
   Result<std::unique_ptr<sqlite::Db>> open_reader() const;
+  // A pooled reader without an explicit transaction (one SELECT is already a snapshot).
+  Status with_reader(const std::function<Status(sqlite::Db&)>& fn) const;
 
   std::string path_;
   StoreOptions options_;
