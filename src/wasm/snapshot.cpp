@@ -376,7 +376,7 @@ Result<RestoredCall> load_snapshot(ByteView car) {
     std::memcpy(w, fb->data() + 16 * i, 16);
     frames[i] = Frame{w[0], w[1], w[2], w[3]};
     if (w[0] != inst.id || w[1] >= code.funcs.size() || w[2] >= code.words.size() ||
-        uint64_t{w[3]} + code.funcs[w[1]].frame_slots > slots)
+        code.func_at(w[2]) != w[1] || uint64_t{w[3]} + code.funcs[w[1]].frame_slots > slots)
       return failf("snapshot", "frame {} does not fit the module", i);
   }
 
