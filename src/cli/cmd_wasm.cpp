@@ -240,6 +240,15 @@ void run_command(Context& ctx, const std::string& path, const std::string& invok
     if (invoke.empty()) return void(ctx.fail("run: the module exports no _start (a WASI command); use --invoke NAME"));
     return void(ctx.fail(fmt::format("run: the module exports no function '{}'", name)));
   }
+  // A WASI reactor (wasi-libc -mexec-model=reactor) must be initialized before its exports run.
+  if (!invoke.empty() && invoke != "_initialize") {
+    Func* init = p.instance->func("_initialize");
+    if (init && init->type->params.empty() && init->type->results.empty()) {
+      Outcome o = p.store->call(init, {}, limits);
+      if (o.trapped() && o.trap.kind == TrapKind::kExit) return void(ctx.exit_code = o.trap.exit_code);
+      if (!o.ok()) return void(ctx.fail(o.trapped() ? trap_line(o.trap) : "run: _initialize did not finish"));
+    }
+  }
   std::vector<Value> values;
   if (!invoke.empty()) {
     auto v = parse_args(*f->type, args, name);
