@@ -45,7 +45,14 @@ std::string exports_list(const wasm::Module& m) {
   return s.empty() ? "no functions" : s;
 }
 
-Answer from_trap(const wasm::Trap& t, const GuestCall& c, const FuelMeter& meter) {
+// Whether the guest's memory is too close to the task's limit for any memory.grow to succeed: a
+// trap then is most likely the guest giving up after a refused allocation.
+bool memory_exhausted(const wasm::Instance* inst, const GuestCall& c) {
+  const wasm::Memory* mem = inst ? inst->memory0() : nullptr;
+  return mem && mem->size() + wasm::kPageSize > c.limits.memory;
+}
+
+Answer from_trap(const wasm::Trap& t, const GuestCall& c, const FuelMeter& meter, const wasm::Instance* inst = nullptr) {
   switch (t.kind) {
     case wasm::TrapKind::kOutOfFuel:
       return err(errname::kOutOfFuel,
@@ -59,6 +66,11 @@ Answer from_trap(const wasm::Trap& t, const GuestCall& c, const FuelMeter& meter
       if (t.exit_code == 0) return Answer{ok_out(ipld::Value()), true};
       return err(errname::kExit, fmt::format("the program exited with code {}", t.exit_code));
     default:
+      if (memory_exhausted(inst, c))
+        return err(errname::kOutOfMemory,
+                   fmt::format("out of memory: the guest used its limit of {} bytes of memory and then trapped ({})",
+                               c.limits.memory, t.to_string()),
+                   false);
       return err(errname::kTrap, "trap: " + t.to_string());
   }
 }
@@ -66,7 +78,7 @@ Answer from_trap(const wasm::Trap& t, const GuestCall& c, const FuelMeter& meter
 Answer run(const GuestCall& c, FuelMeter& meter, wasm::Store& store, wasm::Instance& inst) {
   if (wasm::Func* init = inst.func("_initialize"); init && c.fun != "_initialize") {
     wasm::Outcome o = meter.call(store, init, {});
-    if (!o.ok()) return from_trap(o.trap, c, meter);
+    if (!o.ok()) return from_trap(o.trap, c, meter, &inst);
   }
   wasm::Func* f = inst.func(c.fun);
   const wasm::FuncType& ft = *f->type;
@@ -103,7 +115,7 @@ Answer run(const GuestCall& c, FuelMeter& meter, wasm::Store& store, wasm::Insta
     guest.emplace(store, inst, meter);
     auto flat = lower_arguments(*c.sig, params, *guest);
     if (!flat) {
-      if (meter.trap()) return from_trap(*meter.trap(), c, meter);
+      if (meter.trap()) return from_trap(*meter.trap(), c, meter, &inst);
       std::string msg = flat.error().message;
       if (msg.find("func(") == std::string::npos) msg += fmt::format(" (expected {})", c.sig->to_string());
       return err(errname::kInvalidArguments, msg);
@@ -112,7 +124,7 @@ Answer run(const GuestCall& c, FuelMeter& meter, wasm::Store& store, wasm::Insta
   }
 
   wasm::Outcome o = meter.call(store, f, args);
-  if (!o.ok()) return from_trap(o.trap, c, meter);
+  if (!o.ok()) return from_trap(o.trap, c, meter, &inst);
 
   ipld::Value value;
   if (!c.sig) {
@@ -135,7 +147,7 @@ Answer run(const GuestCall& c, FuelMeter& meter, wasm::Store& store, wasm::Insta
     for (const auto& r : o.results) flat.push_back(r.bits);
     auto v = lift_results(*c.sig, flat, *guest);
     if (!v) {
-      if (meter.trap()) return from_trap(*meter.trap(), c, meter);
+      if (meter.trap()) return from_trap(*meter.trap(), c, meter, &inst);
       return err(errname::kInvalidResult, fmt::format("{} (signature {})", v.error().message, c.sig->to_string()));
     }
     value = std::move(*v);
@@ -143,7 +155,7 @@ Answer run(const GuestCall& c, FuelMeter& meter, wasm::Store& store, wasm::Insta
     if (wasm::Func* post = inst.func(post_name)) {
       if (post->type->params == ft.results) {
         wasm::Outcome p = meter.call(store, post, o.results);
-        if (!p.ok()) return from_trap(p.trap, c, meter);
+        if (!p.ok()) return from_trap(p.trap, c, meter, &inst);
       }
     }
   }

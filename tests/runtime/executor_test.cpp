@@ -131,6 +131,17 @@ TEST_F(RuntimeTest, MemoryLimit) {
   EXPECT_EQ(bad.receipt->error_name(), "InvalidTask");
 }
 
+TEST_F(RuntimeTest, GuestAllocationBeyondTheMemoryLimit) {
+  IPVM_NEED_MODULE(mod, "append_string");
+  std::string big = "\"" + std::string(200000, 'a') + "\"";
+  // The module starts with 2 pages (128 KiB); a limit of exactly that refuses every memory.grow.
+  TaskOutcome o = run(invoke(mod, "append_string", "[" + big + ", \"b\"]", "func(a: string, b: string) -> string",
+                             ipld::Value::map({{"memory", ipld::Value::integer(131072)}})));
+  EXPECT_EQ(o.receipt->error_name(), "OutOfMemory") << o.receipt->error_message();
+  TaskOutcome fine = run(invoke(mod, "append_string", "[" + big + ", \"b\"]", "func(a: string, b: string) -> string"));
+  EXPECT_TRUE(fine.receipt->ok());
+}
+
 TEST_F(RuntimeTest, CanonicalAbiRecordAndStrings) {
   IPVM_NEED_MODULE(rec, "record");
   TaskOutcome g = run(invoke(rec, "greet", R"([{"name": "Ada", "age": 36}])",
