@@ -160,6 +160,7 @@ class FuncCompiler {
     ctls_.clear();
     fixups_.clear();
     regions_.clear();
+    bad_ = false;
     ctls_.push_back(Ctl{CtlKind::kFunc, 0, 0, fc.num_results});
     if (fn.body_offset + uint64_t{fn.body_size} > m_.bytes.size()) return fail("invalid", "function body out of range");
     Reader r(ByteView(m_.bytes.data() + fn.body_offset, fn.body_size), fn.body_offset);
@@ -208,7 +209,13 @@ class FuncCompiler {
     push_slot(d);
     return d;
   }
+  // Stack underflow cannot happen in validated code; if it does, compilation fails (bad_).
   void pop(uint32_t n = 1) {
+    if (vs_.size() < n) {
+      bad_ = true;
+      vs_.clear();
+      return;
+    }
     for (uint32_t i = 0; i < n; ++i) vs_.pop_back();
   }
   // Writes entry e's value into slot `dst` (no code if it is already there).
@@ -242,10 +249,20 @@ class FuncCompiler {
   }
   // The slot holding entry i (constants are first stored to their own stack slot).
   uint32_t loc(uint32_t i) {
+    if (i >= h()) {
+      bad_ = true;
+      return 0;
+    }
     if (vs_[i].kind == Entry::kConst) materialize(i);
     return vs_[i].loc;
   }
-  uint32_t top_loc(uint32_t k = 0) { return loc(h() - 1 - k); }
+  uint32_t top_loc(uint32_t k = 0) {
+    if (k >= h()) {
+      bad_ = true;
+      return 0;
+    }
+    return loc(h() - 1 - k);
+  }
   // Before local x changes: deferred reads of x below `limit` must take their value now.
   void protect_local(uint32_t x, uint32_t limit) {
     for (uint32_t i = 0; i < limit; ++i)
@@ -272,6 +289,10 @@ class FuncCompiler {
   // --- branches ---
   // Return. May sit on a conditional path (br_if / br_table stubs), so it only reads vs_.
   void ret() {
+    if (h() < nr_) {
+      bad_ = true;
+      return;
+    }
     if (nr_ == 1) {
       const Entry& e = vs_.back();
       uint32_t a = e.loc;
@@ -300,6 +321,7 @@ class FuncCompiler {
   bool branch_is_plain(const Ctl& c) const {
     if (c.kind == CtlKind::kFunc) return false;
     uint32_t n = label_arity(c);
+    if (h() < n) return false;
     for (uint32_t i = 0; i < n; ++i) {
       const Entry& e = vs_[h() - n + i];
       if (e.kind != Entry::kSlot || e.loc != slot(c.height + i)) return false;
@@ -311,6 +333,10 @@ class FuncCompiler {
     Ctl& c = ctls_[ctls_.size() - 1 - depth];
     if (c.kind == CtlKind::kFunc) return ret();
     uint32_t n = label_arity(c);
+    if (h() < n) {
+      bad_ = true;
+      return;
+    }
     for (uint32_t i = 0; i < n; ++i) put(vs_[h() - n + i], slot(c.height + i));
     op(c.kind == CtlKind::kLoop ? IOp::kBrLoop : IOp::kBr);
     u(0);
@@ -376,6 +402,10 @@ class FuncCompiler {
 
   void binary(uint8_t opc, const OpInfo& info) {
     const Variants& var = var_;
+    if (h() < 2) {
+      bad_ = true;
+      return;
+    }
     Entry& b = vs_.back();
     IOp immop = var.imm[opc];
     if (b.kind == Entry::kConst && immop != IOp::kUnreachable) {
@@ -425,6 +455,12 @@ class FuncCompiler {
     at_ = static_cast<uint32_t>(r.offset());
     uint8_t opc;
     if (!r.read_u8(opc)) return false;
+    if (ctls_.empty() || bad_) return false;
+    if (!step_op(r, opc) || bad_) return false;
+    return true;
+  }
+
+  bool step_op(Reader& r, uint8_t opc) {
     Ctl& top = ctls_.back();
     const bool live = !top.unreachable && !top.dead;
     if (live) ++regions_.back().second;  // one fuel unit per wasm instruction
@@ -442,6 +478,7 @@ class FuncCompiler {
           ctls_.push_back(std::move(c));
           return true;
         }
+        if (h() < np + (kind == CtlKind::kIf ? 1 : 0)) return false;
         int64_t else_word = -1;
         if (kind == CtlKind::kIf) {
           // The condition is consumed first; everything below must be in its slot on both paths.
@@ -465,6 +502,7 @@ class FuncCompiler {
       case 0x05: {  // else
         Ctl& c = ctls_.back();
         if (c.dead) return true;
+        if (c.kind != CtlKind::kIf || c.else_fixup < 0) return false;
         if (!c.unreachable) {
           materialize_all();
           op(IOp::kBr);
@@ -522,6 +560,7 @@ class FuncCompiler {
         if (!live) return true;
         Ctl& c = ctls_[ctls_.size() - 1 - d];
         // Is the branch plain once the condition is popped?
+        if (h() < 1 + label_arity(c)) return false;
         Entry cond = vs_.back();
         vs_.pop_back();
         bool plain = branch_is_plain(c);
@@ -573,6 +612,7 @@ class FuncCompiler {
         if (!live) return true;
         const FuncType& ft = m_.func_type(f);
         uint32_t np = static_cast<uint32_t>(ft.params.size()), nr = static_cast<uint32_t>(ft.results.size());
+        if (h() < np) return false;
         for (uint32_t i = h() - np; i < h(); ++i) materialize(i);
         pop(np);
         if (f >= m_.num_imported_funcs) {
@@ -588,12 +628,14 @@ class FuncCompiler {
       }
       case 0x11: {  // call_indirect
         uint32_t t, table;
-        if (!r.read_u32(t) || !r.read_u32(table) || t >= m_.types.size()) return false;
+        if (!r.read_u32(t) || !r.read_u32(table) || t >= m_.types.size() || table >= m_.total_tables())
+          return false;
         if (!live) return true;
         const FuncType& ft = m_.types[t];
         uint32_t np = static_cast<uint32_t>(ft.params.size()), nr = static_cast<uint32_t>(ft.results.size());
         uint32_t idx = top_loc();
         pop();
+        if (h() < np) return false;
         for (uint32_t i = h() - np; i < h(); ++i) materialize(i);
         pop(np);
         op(IOp::kCallIndirect);
@@ -643,6 +685,7 @@ class FuncCompiler {
         uint32_t x;
         if (!r.read_u32(x) || x >= nl_) return false;
         if (!live) return true;
+        if (h() == 0) return false;
         Entry& t = vs_.back();
         if (t.kind == Entry::kSlot && t.loc == x) {
           if (opc == 0x21) pop();
@@ -665,7 +708,7 @@ class FuncCompiler {
       case 0x23:
       case 0x24: {  // global.get/set
         uint32_t g;
-        if (!r.read_u32(g)) return false;
+        if (!r.read_u32(g) || g >= m_.total_globals()) return false;
         if (!live) return true;
         if (opc == 0x23) {
           uint32_t d = slot(h());
@@ -686,7 +729,7 @@ class FuncCompiler {
       }
       case 0x25: {  // table.get
         uint32_t t;
-        if (!r.read_u32(t)) return false;
+        if (!r.read_u32(t) || t >= m_.total_tables()) return false;
         if (!live) return true;
         uint32_t i = top_loc();
         pop();
@@ -700,7 +743,7 @@ class FuncCompiler {
       }
       case 0x26: {  // table.set
         uint32_t t;
-        if (!r.read_u32(t)) return false;
+        if (!r.read_u32(t) || t >= m_.total_tables()) return false;
         if (!live) return true;
         uint32_t v = top_loc();
         uint32_t i = top_loc(1);
@@ -764,7 +807,7 @@ class FuncCompiler {
       }
       case 0xd2: {  // ref.func
         uint32_t f;
-        if (!r.read_u32(f)) return false;
+        if (!r.read_u32(f) || f >= m_.total_funcs()) return false;
         if (!live) return true;
         uint32_t d = slot(h());
         op(IOp::kRefFunc);
@@ -824,6 +867,7 @@ class FuncCompiler {
         push_slot(d);
         last_ = LastOp{start, start + 1, 0, false, 0, 0};
       } else {
+        if (h() < 2) return false;
         if (vs_.back().kind != Entry::kSlot || vs_.back().loc != slot(h() - 1)) {
           // The value is deferred (a local or constant): the address may be a fresh add.
           if (fresh_addimm(h() - 2)) {
@@ -901,6 +945,15 @@ class FuncCompiler {
       default:
         return false;
     }
+    // Segment and table indices (validated already; checked again because the interpreter
+    // indexes with them unchecked).
+    const uint32_t ndata = static_cast<uint32_t>(m_.datas.size()), nelem = static_cast<uint32_t>(m_.elems.size());
+    const uint32_t ntab = m_.total_tables();
+    if ((sub == 8 || sub == 9) && a >= ndata) return false;
+    if ((sub == 12 || sub == 13) && a >= nelem) return false;
+    if (sub == 12 && b >= ntab) return false;
+    if (sub == 14 && (a >= ntab || b >= ntab)) return false;
+    if (sub >= 15 && a >= ntab) return false;
     if (!live) return true;
     auto three = [&](uint32_t out[3]) {
       out[2] = top_loc();
@@ -998,6 +1051,7 @@ class FuncCompiler {
   const Variants& var_;
   LastOp last_;
   uint32_t nl_ = 0, nr_ = 0, maxh_ = 0;
+  bool bad_ = false;
   uint32_t at_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> regions_;  // open fuel regions: (cost word, cost)
 };
@@ -1008,6 +1062,13 @@ Result<Code> compile_code(const Module& module) {
   Code code;
   code.words.reserve(module.bytes.size());
   code.offsets.reserve(module.bytes.size() / 2);
+  // Cheap consistency checks so that even an unvalidated module cannot make the compiler index
+  // out of range (its precondition is validation; this keeps mistakes from becoming memory errors).
+  for (const Import& imp : module.imports)
+    if (imp.kind == ExternKind::kFunc && imp.func_type >= module.types.size())
+      return fail("invalid", "function type index out of range");
+  for (const Function& f : module.functions)
+    if (f.type >= module.types.size()) return fail("invalid", "function type index out of range");
   FuncCompiler fc(module, code);
   for (uint32_t i = 0; i < module.functions.size(); ++i) IPVM_TRY_STATUS(fc.compile(i));
   return code;

@@ -626,7 +626,16 @@ call_func: {
     SYNC_FRAMES();
     ex->fuel_left_ += fuel;
     fuel = 0;
-    auto r = call_host(*ex, callee, nfp, inst);
+    bool host_ok;
+    {
+      // Scoped so no object with a destructor is live across the dispatch below.
+      HostCallResult r = call_host(*ex, callee, nfp, inst);
+      host_ok = r.ok;
+      if (!host_ok) {
+        host_trap = std::move(r.trap);
+        have_host_trap = true;
+      }
+    }
     // The host may have re-entered wasm (other Executions) or grown memory.
     ex->frames.resize(frame_cap);
     frames = ex->frames.data();
@@ -639,11 +648,7 @@ call_func: {
       fuel = chunk;
     }
     RELOAD_MEM();
-    if (!r.ok) {
-      host_trap = std::move(r.trap);
-      have_host_trap = true;
-      goto trap;
-    }
+    if (!host_ok) goto trap;
     pc = next_pc;
     DISPATCH();
   }
