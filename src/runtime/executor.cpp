@@ -1,6 +1,7 @@
 #include "runtime/executor.h"
 
 #include <deque>
+#include <unordered_set>
 
 #include "base/utf8.h"
 #include "store/blocks.h"
@@ -61,7 +62,7 @@ Result<TaskOutcome> Executor::submit(ByteView invocation, const RunOptions& opts
 
 Result<TaskOutcome> Executor::run(std::shared_ptr<const ucan::Invocation> inv, const RunOptions& opts) {
   std::vector<Pending> pending;
-  IPVM_TRY(auto out, run_one(inv, opts, pending));
+  IPVM_TRY(auto out, run_one(inv, opts, pending, false));
   IPVM_TRY_STATUS(commit(pending));
   return out;
 }
@@ -72,8 +73,26 @@ Result<std::vector<TaskOutcome>> Executor::run_batch(std::span<const std::shared
   pending.reserve(invs.size());
   std::vector<TaskOutcome> outs;
   outs.reserve(invs.size());
+  // One read transaction finds which invocations the store has no answer for (neither by CID nor
+  // by memo key); their run_one skips the store lookup.
+  std::unordered_set<ipld::Cid> unanswered;
+  if (opts.use_cache) {
+    IPVM_TRY_STATUS(store_.read([&](store::sqlite::Db& db) -> Status {
+      for (const auto& inv : invs) {
+        if (!inv) continue;
+        IPVM_TRY(auto row, store::receipts::by_invocation(db, inv->cid()));
+        if (row) continue;
+        if (is_pure(inv->cmd, inv->nonce)) {
+          IPVM_TRY(auto memo, store::receipts::by_memo(db, memo_key(inv->cmd, inv->args)));
+          if (memo) continue;
+        }
+        unanswered.insert(inv->cid());
+      }
+      return {};
+    }));
+  }
   for (const auto& inv : invs) {
-    auto o = run_one(inv, opts, pending);
+    auto o = run_one(inv, opts, pending, inv && unanswered.count(inv->cid()) > 0);
     if (!o) {
       (void)commit(pending);
       return tl::unexpected(o.error());
@@ -159,7 +178,7 @@ GuestCall Executor::guest_call_for(const ucan::Invocation& inv, const WasmTask& 
 }
 
 Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocation>& inv, const RunOptions& opts,
-                                      std::vector<Pending>& pending) {
+                                      std::vector<Pending>& pending, bool not_in_store) {
   const auto t0 = Clock::now();
   auto outcome = [&](std::shared_ptr<const Receipt> r, bool replayed) {
     return TaskOutcome{std::move(r), replayed, Clock::now() - t0};
@@ -171,7 +190,7 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
   if (pure) key = memo_key(inv->cmd, inv->args);
   std::shared_ptr<const Receipt> memo_hit;
   if (opts.use_cache) {
-    IPVM_TRY(auto prev, lookup(inv_cid, key ? &*key : nullptr));
+    IPVM_TRY(auto prev, lookup(inv_cid, key ? &*key : nullptr, not_in_store));
     if (prev.first) return outcome(prev.first, true);
     memo_hit = std::move(prev.second);  // answered only once the invocation is authorised
   }
@@ -273,12 +292,12 @@ Result<std::shared_ptr<const Receipt>> Executor::indexed(bool by_memo, const ipl
 }
 
 Result<std::pair<std::shared_ptr<const Receipt>, std::shared_ptr<const Receipt>>> Executor::lookup(
-    const ipld::Cid& invocation, const ipld::Cid* key) {
+    const ipld::Cid& invocation, const ipld::Cid* key, bool not_in_store) {
   std::pair<std::shared_ptr<const Receipt>, std::shared_ptr<const Receipt>> found;
   found.first = by_invocation_.find(invocation);
   if (found.first) return found;
   if (key) found.second = by_memo_.find(*key);
-  if (found.second) return found;
+  if (found.second || not_in_store) return found;
   // One read transaction for both index rows: the common miss (a new task) costs one.
   std::optional<ipld::Cid> by_inv, by_key;
   IPVM_TRY_STATUS(store_.read([&](store::sqlite::Db& db) -> Status {

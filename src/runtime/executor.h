@@ -103,14 +103,16 @@ class Executor {
   struct Pending;
   Executor(store::Store& store, std::shared_ptr<const ucan::Signer> signer, ExecutorOptions options);
 
+  // `not_in_store`: the caller already knows the store has no receipt for it (caches are still asked).
   Result<TaskOutcome> run_one(const std::shared_ptr<const ucan::Invocation>& inv, const RunOptions& opts,
-                              std::vector<Pending>& pending);
+                              std::vector<Pending>& pending, bool not_in_store);
   Status commit(std::vector<Pending>& pending);
   Result<std::shared_ptr<const Receipt>> load_receipt(const ipld::Cid& cid);
   Result<std::shared_ptr<const Receipt>> indexed(bool by_memo, const ipld::Cid& key);
   // Receipts answering an invocation (first) and its memo key (second, if `key`), cache first.
   Result<std::pair<std::shared_ptr<const Receipt>, std::shared_ptr<const Receipt>>> lookup(const ipld::Cid& invocation,
-                                                                                          const ipld::Cid* key);
+                                                                                          const ipld::Cid* key,
+                                                                                          bool not_in_store = false);
   std::optional<std::string> authorize(const std::shared_ptr<const ucan::Invocation>& inv);
   GuestCall guest_call_for(const ucan::Invocation& inv, const WasmTask& task, const TaskLimits& limits,
                            std::shared_ptr<const wasm::CompiledModule> module, const ipld::Cid* key) const;
