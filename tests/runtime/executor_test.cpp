@@ -1,5 +1,8 @@
 #include "runtime/executor.h"
 
+#include <atomic>
+#include <thread>
+
 #include "ipld/dag_json.h"
 #include "runtime_fixture.h"
 
@@ -51,6 +54,40 @@ TEST_F(RuntimeTest, ReceiptsSurviveRestart) {
   TaskOutcome again = run(other);
   EXPECT_TRUE(again.replayed);
   EXPECT_EQ(again.receipt->cid(), first.receipt->cid());
+}
+
+TEST_F(RuntimeTest, BatchRunsEachPureTaskOnce) {
+  IPVM_NEED_MODULE(mod, "add_one");
+  std::vector<std::shared_ptr<const ucan::Invocation>> invs;
+  for (int i = 0; i < 20; ++i) invs.push_back(invoke(mod, "add_one", fmt::format("[{}]", i % 10), {}, {}, true, 100 + i));
+  auto outs = exec_->run_batch(invs);
+  ASSERT_TRUE(outs) << outs.error().to_string();
+  ASSERT_EQ(outs->size(), 20u);
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(out_json((*outs)[i]), fmt::format(R"({{"ok":{}}})", i % 10 + 1));
+    EXPECT_EQ((*outs)[i].replayed, i >= 10) << i;  // the second half repeats the first half's tasks
+  }
+  open();  // all of it was committed
+  auto again = exec_->run_batch(invs);
+  ASSERT_TRUE(again);
+  for (const auto& o : *again) EXPECT_TRUE(o.replayed);
+}
+
+TEST_F(RuntimeTest, ConcurrentCallersShareOneExecutor) {
+  IPVM_NEED_MODULE(mod, "add_one");
+  std::vector<std::shared_ptr<const ucan::Invocation>> invs;
+  for (int i = 0; i < 40; ++i) invs.push_back(invoke(mod, "add_one", fmt::format("[{}]", i), {}, {}, false));
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = t; i < 40; i += 4) {
+        auto o = exec_->run(invs[i]);
+        if (o && o->receipt->ok() && *o->receipt->ok_value() == ipld::Value::integer(i + 1)) ++ok;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 40);
 }
 
 TEST_F(RuntimeTest, ImpureTasksRunEachTime) {
