@@ -68,10 +68,15 @@ Result<Node> open_node(Context& ctx) {
   return n;
 }
 
-// A token or receipt file: raw DAG-CBOR bytes, or the same in base64 text.
+// A token or receipt file: raw DAG-CBOR bytes, the same in base64 text, or its DAG-JSON form (as
+// `ipvm receipt show` prints it).
 Result<Bytes> read_token(const std::string& path) {
   IPVM_TRY(Bytes data, read_file(path));
   if (!data.empty() && (data[0] & 0xe0) == 0x80) return data;  // a CBOR array
+  if (!data.empty() && data[0] == '[') {
+    if (auto v = ipld::dag_json_decode(data); v && v->is_list() && v->as_list().size() == 2 && v->as_list()[0].is_bytes())
+      return ipld::dag_cbor_encode(*v);
+  }
   std::string compact;
   for (uint8_t c : data)
     if (!std::isspace(c)) compact.push_back(static_cast<char>(c));

@@ -137,6 +137,8 @@ expect_eq "receipt show by invocation CID" "$(ipvm receipt show "$inv_cid" | gre
 expect_eq "receipt verify CID" "$(ipvm receipt verify "$rct1" 2>/dev/null)" "valid"
 ipvm block get "$rct1" >"$work/rct.cbor"
 expect_eq "receipt verify file" "$(ipvm receipt verify "$work/rct.cbor" 2>/dev/null)" "valid"
+ipvm receipt show "$rct1" >"$work/rct.json"
+expect_eq "receipt verify DAG-JSON file" "$(ipvm receipt verify "$work/rct.json" 2>/dev/null)" "valid"
 # Flip one byte of the signature: invalid.
 python3 - "$work/rct.cbor" "$work/bad.cbor" <<'PY' 2>/dev/null || cp "$work/rct.cbor" "$work/bad.cbor"
 import sys
