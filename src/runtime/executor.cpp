@@ -18,6 +18,7 @@ struct Executor::Pending {
   ipld::Cid module;
   std::shared_ptr<const Receipt> receipt;
   std::optional<ipld::Cid> memo;
+  bool indexed = true;  // false: stored, but not an answer to replay
 };
 
 namespace {
@@ -203,7 +204,13 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
   p.invocation_bytes = inv->envelope.bytes;
   ipld::Map meta;
 
+  // Answers that depend on this node's state at the time (authority, which blocks it has, wall-clock
+  // speed) are stored but not indexed: the same invocation submitted later is tried again.
   auto finish = [&](ipld::Value out, std::optional<ipld::Cid> memo) -> Result<TaskOutcome> {
+    const ipld::Value* err = out.find("error");
+    const ipld::Value* name = err ? err->find("name") : nullptr;
+    std::string_view n = name && name->is_string() ? std::string_view(name->as_string()) : std::string_view();
+    p.indexed = n != errname::kUnauthorized && n != errname::kModuleNotFound && n != errname::kTimeout;
     rp.out = std::move(out);
     rp.meta = ipld::Value::map(std::move(meta));
     IPVM_TRY(auto signed_receipt, sign_receipt(*signer_, rp));
@@ -211,7 +218,7 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
     p.receipt = receipt;
     p.memo = memo;
     by_invocation_.erase(inv_cid);
-    by_invocation_.insert(inv_cid, receipt);
+    if (p.indexed) by_invocation_.insert(inv_cid, receipt);
     if (memo) by_memo_.insert(*memo, receipt);
     pending.push_back(std::move(p));
     return outcome(receipt, false);
@@ -256,7 +263,8 @@ Status Executor::commit(std::vector<Pending>& pending) {
       IPVM_TRY_STATUS(store::blocks::put(db, p.invocation, p.invocation_bytes));
       if (p.module_bytes) IPVM_TRY_STATUS(store::blocks::put(db, p.module, *p.module_bytes));
       IPVM_TRY_STATUS(store::blocks::put(db, p.receipt->cid(), p.receipt->envelope.bytes));
-      IPVM_TRY_STATUS(store::receipts::put(db, p.invocation, p.receipt->cid(), p.memo, p.receipt->iat.value_or(0)));
+      if (p.indexed)
+        IPVM_TRY_STATUS(store::receipts::put(db, p.invocation, p.receipt->cid(), p.memo, p.receipt->iat.value_or(0)));
     }
     return {};
   });

@@ -13,6 +13,8 @@
 //      the invocation, any inline module and the receipt as blocks, indexed by invocation CID and,
 //      for pure tasks with a memoizable answer, by memo key, all in one transaction.
 // A replayed receipt is the original one: its `ran` names the invocation that was executed.
+// Unauthorized, ModuleNotFound and Timeout receipts are stored but not indexed, so the same
+// invocation is tried again once the node has the proof or module, or more time.
 //
 // Only failures of the node itself (the store, signing) are errors of these calls; everything
 // about the task is in the receipt. Safe to share between threads.

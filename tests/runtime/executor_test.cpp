@@ -122,6 +122,16 @@ TEST_F(RuntimeTest, ModuleNotFoundNamesTheCid) {
   EXPECT_NE(o.receipt->error_message().find(absent.to_string()), std::string::npos);
   // Not memoized: once the module arrives the task can run.
   EXPECT_FALSE(exec_->find_by_memo(memo_key(std::string(kWasmRunCmd), make_wasm_args(absent, "f", {})))->get());
+  // Nor replayed for the same invocation: it runs once the module is there.
+  auto bytes = read_file(example_path("add_one"));
+  if (!bytes) GTEST_SKIP() << "examples not built";
+  ipld::Cid mod = module_cid(*bytes);
+  auto inv = invoke(mod, "add_one", "[1]");
+  EXPECT_EQ(run(inv).receipt->error_name(), "ModuleNotFound");
+  ASSERT_TRUE(exec_->put_module(*bytes));
+  TaskOutcome later = run(inv);
+  EXPECT_FALSE(later.replayed);
+  EXPECT_EQ(out_json(later), R"({"ok":2})");
 }
 
 TEST_F(RuntimeTest, InvalidModule) {
