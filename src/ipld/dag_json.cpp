@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <vector>
 
 #include "base/utf8.h"
 #include "ipld/dag_cbor.h"  // kMaxDepth

@@ -1,7 +1,6 @@
 #include "ipld/multibase.h"
 
 #include <array>
-#include <cstring>
 #include <vector>
 
 namespace ipvm::ipld {
