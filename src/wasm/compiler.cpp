@@ -868,6 +868,35 @@ class FuncCompiler {
         last_ = LastOp{start, start + 1, 0, false, 0, 0};
       } else {
         if (h() < 2) return false;
+        // Store<Name>K / <Name>AIK: the value is a constant that fits a sign-extended immediate.
+        int store_index = static_cast<int>(o) - static_cast<int>(IOp::kI32Store);
+        const Entry& val = vs_.back();
+        bool const_value = val.kind == Entry::kConst &&
+                           (!val.is64 || static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(val.imm))) == val.imm);
+        // 32-bit constants are zero-extended values; storing at most 4 bytes makes the extension moot.
+        if (val.kind == Entry::kConst && !val.is64 && (opc == 0x37 || opc == 0x39)) const_value = false;
+        if (const_value) {
+          uint32_t k = static_cast<uint32_t>(val.imm);
+          IOp kop = static_cast<IOp>(static_cast<int>(IOp::kI32StoreK) + 2 * store_index);
+          if (fresh_addimm(h() - 2)) {
+            LastOp l = last_;
+            drop_last();
+            pop(2);
+            op(static_cast<IOp>(static_cast<int>(kop) + 1));
+            u(l.a);
+            u(l.b);
+            u(k);
+            u(ma.offset);
+            return true;
+          }
+          uint32_t a = top_loc(1);
+          pop(2);
+          op(kop);
+          u(a);
+          u(k);
+          u(ma.offset);
+          return true;
+        }
         if (vs_.back().kind != Entry::kSlot || vs_.back().loc != slot(h() - 1)) {
           // The value is deferred (a local or constant): the address may be a fresh add.
           if (fresh_addimm(h() - 2)) {

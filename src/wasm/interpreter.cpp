@@ -619,6 +619,24 @@ L_BrIfNzLoop:
   IPVM_STORES(IPVM_STOREAI_HANDLER)
 #undef IPVM_STOREAI_HANDLER
 
+#define IPVM_STOREK_HANDLER(Name, op, N)                                  \
+  L_##Name##K : {                                                         \
+    uint64_t ea = uint64_t{GET_u32(1)} + pc[3];                           \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    uint64_t v = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(pc[2]))); \
+    std::memcpy(mem + ea, &v, (N));                                       \
+    NEXT(4);                                                              \
+  }                                                                       \
+  L_##Name##AIK : {                                                       \
+    uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(1) + pc[2])} + pc[4]; \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    uint64_t v = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(pc[3]))); \
+    std::memcpy(mem + ea, &v, (N));                                       \
+    NEXT(5);                                                              \
+  }
+  IPVM_STORES(IPVM_STOREK_HANDLER)
+#undef IPVM_STOREK_HANDLER
+
 call_func: {
   // callee, nfp (its argument slots) and next_pc (the caller's continuation) are set.
   if (callee->is_host()) {

@@ -289,12 +289,14 @@ namespace ipvm::wasm {
   IPVM_CMPOPS(IPVM_IOP_BR)         /* BrIf<Name>[Imm][Loop]: a b|imm target (Loop: charges the loop header's fuel) */ \
   IPVM_LOADS(IPVM_IOP_LOADAI)      /* <Name>AI: d a imm offset: address (u32)(a + imm) + offset */ \
   IPVM_STORES(IPVM_IOP_STOREAI)    /* <Name>AI: a imm v offset */                      \
+  IPVM_STORES(IPVM_IOP_STOREK)     /* <Name>K: a k offset; <Name>AIK: a imm k offset (k: sign-extended value) */ \
   X(BrLoop) X(BrIfNzLoop)          /* like Br/BrIfNz to a loop header, charging its fuel */
 
 #define IPVM_IOP_IMM(name, a, b, c) X_IOP(name##Imm)
 #define IPVM_IOP_BR(name, a, b) X_IOP(BrIf##name) X_IOP(BrIf##name##Imm) X_IOP(BrIf##name##Loop) X_IOP(BrIf##name##ImmLoop)
 #define IPVM_IOP_LOADAI(name, a, b, c, d) X_IOP(name##AI)
 #define IPVM_IOP_STOREAI(name, a, b) X_IOP(name##AI)
+#define IPVM_IOP_STOREK(name, a, b) X_IOP(name##K) X_IOP(name##AIK)
 #define IPVM_IOP_FROM_LIST3(name, a, b) X_IOP(name)
 #define IPVM_IOP_FROM_LIST4(name, a, b, c) X_IOP(name)
 #define IPVM_IOP_FROM_LIST5(name, a, b, c, d) X_IOP(name)

@@ -280,6 +280,35 @@ TEST_F(Fixture, LinkingSharesMemoryAndMutableGlobals) {
   EXPECT_EQ(instance->global("counter")->get(), Value::i32(8));
 }
 
+TEST(Engine, HostFunctionsCanReenterWasm) {
+  auto cm = CompiledModule::compile(ByteView(kTestModule, sizeof(kTestModule)));
+  ASSERT_TRUE(cm);
+  Store store;
+  Instance* inst = nullptr;
+  FuncType t{{ValType::kI32}, {ValType::kI32}};
+  Func* dbl = store.create_host_func(t, [&](HostContext& ctx, std::span<const Value> args, std::span<Value> res) -> HostStatus {
+    // fib(arg) computed by re-entering the calling instance.
+    Outcome o = ctx.call(inst->func("fib"), std::vector<Value>{args[0]});
+    if (!o.ok()) return tl::unexpected(o.trap);
+    res[0] = o.results[0];
+    return {};
+  });
+  Linker linker;
+  linker.define("env", "double", Extern::of(dbl));
+  auto r = linker.instantiate(store, *cm);
+  ASSERT_TRUE(r);
+  inst = *r;
+  auto out = store.call(inst->func("host"), std::vector<Value>{Value::i32(10)});
+  ASSERT_TRUE(out.ok()) << out.trap.to_string();
+  EXPECT_EQ(out.results[0], Value::i32(56));  // fib(10) + 1
+  // Fuel spent inside the nested call counts against the outer call's budget.
+  CallLimits lim;
+  lim.fuel = 500;
+  out = store.call(inst->func("host"), std::vector<Value>{Value::i32(25)}, lim);
+  ASSERT_TRUE(out.trapped());
+  EXPECT_EQ(out.trap.kind, TrapKind::kOutOfFuel);
+}
+
 TEST(Engine, CompileErrorsHaveKinds) {
   const uint8_t junk[] = {0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00};
   auto r = CompiledModule::compile(ByteView(junk, sizeof(junk)));
