@@ -1,20 +1,31 @@
 #include "wasm/memory.h"
 
-#include <cstdlib>
+#include <sys/mman.h>
+
 #include <cstring>
 
 namespace ipvm::wasm {
 
+// Linear memory is an anonymous mapping: the kernel hands out zero pages lazily, so creating or
+// growing a memory costs nothing per untouched page (no memset), and growth is an mremap.
+namespace {
+uint8_t* map_zeroed(uint64_t bytes) {
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
+}
+}  // namespace
+
 Memory::Memory(MemoryType type) : type_(type) {
   uint64_t bytes = uint64_t{type.limits.min} * kPageSize;
   if (bytes) {
-    // calloc: large zeroed allocations come straight from the OS, untouched pages cost nothing.
-    data_ = static_cast<uint8_t*>(std::calloc(bytes, 1));
+    data_ = map_zeroed(bytes);
     if (data_) size_ = bytes;
   }
 }
 
-Memory::~Memory() { std::free(data_); }
+Memory::~Memory() {
+  if (data_) munmap(data_, size_);
+}
 
 std::optional<uint32_t> Memory::grow(uint32_t delta, uint32_t limit_pages) {
   uint32_t old = pages();
@@ -25,9 +36,14 @@ std::optional<uint32_t> Memory::grow(uint32_t delta, uint32_t limit_pages) {
   if (want > max) return std::nullopt;
   if (delta == 0) return old;
   uint64_t bytes = want * kPageSize;
-  auto* p = static_cast<uint8_t*>(std::realloc(data_, bytes));
+  uint8_t* p;
+  if (data_) {
+    void* q = mremap(data_, size_, bytes, MREMAP_MAYMOVE);  // the new tail is zero-filled
+    p = q == MAP_FAILED ? nullptr : static_cast<uint8_t*>(q);
+  } else {
+    p = map_zeroed(bytes);
+  }
   if (!p) return std::nullopt;
-  std::memset(p + size_, 0, bytes - size_);
   data_ = p;
   size_ = bytes;
   return old;
