@@ -371,6 +371,16 @@ class FuncCompiler {
         u(0);
         return here() - 1;
       }
+      if (cmp == 0x71 && last_.has_imm) {  // i32.and x, imm: test the bits directly
+        LastOp l = last_;
+        drop_last();
+        pop();
+        op(negate ? IOp::kBrIfAndZ : IOp::kBrIfAndNz);
+        u(l.a);
+        u(l.b);
+        u(0);
+        return here() - 1;
+      }
       if (negate) cmp = var.inverse[cmp];
       if (cmp && var.br[cmp] != IOp::kUnreachable) {
         LastOp l = last_;

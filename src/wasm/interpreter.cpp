@@ -592,6 +592,18 @@ L_I64RemU: {
 
 L_BrLoop:
   TAKE_LOOP_BRANCH(pc[1]);
+L_BrIfAndNz:
+  if (GET_u32(1) & pc[2]) {
+    pc = words + pc[3];
+    DISPATCH();
+  }
+  NEXT(4);
+L_BrIfAndZ:
+  if (!(GET_u32(1) & pc[2])) {
+    pc = words + pc[3];
+    DISPATCH();
+  }
+  NEXT(4);
 L_BrIfNzLoop:
   if (GET_u32(1)) TAKE_LOOP_BRANCH(pc[2]);
   NEXT(3);

@@ -290,7 +290,8 @@ namespace ipvm::wasm {
   IPVM_LOADS(IPVM_IOP_LOADAI)      /* <Name>AI: d a imm offset: address (u32)(a + imm) + offset */ \
   IPVM_STORES(IPVM_IOP_STOREAI)    /* <Name>AI: a imm v offset */                      \
   IPVM_STORES(IPVM_IOP_STOREK)     /* <Name>K: a k offset; <Name>AIK: a imm k offset (k: sign-extended value) */ \
-  X(BrLoop) X(BrIfNzLoop)          /* like Br/BrIfNz to a loop header, charging its fuel */
+  X(BrLoop) X(BrIfNzLoop)          /* like Br/BrIfNz to a loop header, charging its fuel */ \
+  X(BrIfAndNz) X(BrIfAndZ)         /* a imm target: branch if (a & imm) != 0 / == 0 */
 
 #define IPVM_IOP_IMM(name, a, b, c) X_IOP(name##Imm)
 #define IPVM_IOP_BR(name, a, b) X_IOP(BrIf##name) X_IOP(BrIf##name##Imm) X_IOP(BrIf##name##Loop) X_IOP(BrIf##name##ImmLoop)
