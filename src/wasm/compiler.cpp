@@ -161,6 +161,7 @@ class FuncCompiler {
     fixups_.clear();
     regions_.clear();
     bad_ = false;
+    last_copy_ = -1;
     ctls_.push_back(Ctl{CtlKind::kFunc, 0, 0, fc.num_results});
     if (fn.body_offset + uint64_t{fn.body_size} > m_.bytes.size()) return fail("invalid", "function body out of range");
     Reader r(ByteView(m_.bytes.data() + fn.body_offset, fn.body_size), fn.body_offset);
@@ -186,6 +187,13 @@ class FuncCompiler {
     code_.offsets.emplace_back(static_cast<uint32_t>(w_.size()), at_);
     w_.push_back(static_cast<uint32_t>(handlers_[static_cast<int>(o)]));
     last_ = LastOp{};
+    last_copy_ = -1;
+  }
+  // The current position as a branch target: nothing emitted before may be merged with what
+  // follows.
+  uint32_t label_here() {
+    last_copy_ = -1;
+    return here();
   }
   void u(uint32_t x) { w_.push_back(x); }
   void add_fixup(Ctl& c, uint32_t word) {
@@ -232,9 +240,20 @@ class FuncCompiler {
         u(static_cast<uint32_t>(e.imm >> 32));
       }
     } else if (e.loc != dst) {
+      if (last_copy_ >= 0 && static_cast<size_t>(last_copy_) + 3 == w_.size()) {
+        // Two moves in a row (no label between) become one Copy2.
+        w_[static_cast<size_t>(last_copy_)] = static_cast<uint32_t>(handlers_[static_cast<int>(IOp::kCopy2)]);
+        u(dst);
+        u(e.loc);
+        last_copy_ = -1;
+        last_ = LastOp{};
+        return;
+      }
+      int64_t start = here();
       op(IOp::kCopy);
       u(dst);
       u(e.loc);
+      last_copy_ = start;
     }
   }
   void materialize(uint32_t i) {
@@ -504,7 +523,7 @@ class FuncCompiler {
         }
         Ctl c{kind, h() - np, np, nr};
         c.else_fixup = else_word;
-        if (kind == CtlKind::kLoop) c.loop_pc = here();
+        if (kind == CtlKind::kLoop) c.loop_pc = label_here();
         ctls_.push_back(std::move(c));
         if (kind == CtlKind::kLoop) begin_region();
         return true;
@@ -519,7 +538,7 @@ class FuncCompiler {
           u(0);
           add_fixup(c, here() - 1);
         }
-        w_[static_cast<size_t>(c.else_fixup)] = here();
+        w_[static_cast<size_t>(c.else_fixup)] = label_here();
         c.else_fixup = -1;
         reset_stack(c.height + c.nparams);
         c.unreachable = false;
@@ -537,7 +556,7 @@ class FuncCompiler {
         }
         bool reached = !c.unreachable || c.fixups >= 0 || c.else_fixup >= 0;
         if (c.kind == CtlKind::kLoop) end_region();
-        uint32_t label = here();
+        uint32_t label = label_here();
         for (int32_t f = c.fixups; f >= 0; f = fixups_[f].second) w_[fixups_[f].first] = label;
         if (c.else_fixup >= 0) w_[static_cast<size_t>(c.else_fixup)] = label;
         reset_stack(c.height + c.nresults);
@@ -581,7 +600,7 @@ class FuncCompiler {
         } else {
           uint32_t skip = cond_branch(true);
           branch(d);
-          w_[skip] = here();
+          w_[skip] = label_here();
         }
         return true;
       }
@@ -604,7 +623,7 @@ class FuncCompiler {
           if (branch_is_plain(c)) {
             target(c, first + i);
           } else {
-            w_[first + i] = here();  // a stub that moves the values, then branches
+            w_[first + i] = label_here();  // a stub that moves the values, then branches
             branch(depths[i]);
           }
         }
@@ -1091,6 +1110,7 @@ class FuncCompiler {
   LastOp last_;
   uint32_t nl_ = 0, nr_ = 0, maxh_ = 0;
   bool bad_ = false;
+  int64_t last_copy_ = -1;  // start of the last emitted Copy, while it may still become a Copy2
   uint32_t at_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> regions_;  // open fuel regions: (cost word, cost)
 };

@@ -243,6 +243,10 @@ L_BrTable: {
 L_Copy:
   SL(1) = SL(2);
   NEXT(3);
+L_Copy2:
+  SL(1) = SL(2);
+  SL(3) = SL(4);
+  NEXT(5);
 L_CopyN: {
   uint64_t* d = fp + pc[1];
   const uint64_t* a = fp + pc[2];

@@ -253,6 +253,7 @@ namespace ipvm::wasm {
   X(BrTable)       /* c n target*(n+1): the last is the default */                    \
   X(Copy)          /* d a */                                                           \
   X(CopyN)         /* d a n (forward copy; d < a or disjoint) */                       \
+  X(Copy2)         /* d1 a1 d2 a2: two moves in sequence */                            \
   X(Const32)       /* d imm */                                                         \
   X(Const64)       /* d lo hi */                                                       \
   X(Select)        /* d a b c: d = c ? a : b */                                        \
