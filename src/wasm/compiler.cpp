@@ -135,7 +135,8 @@ struct LastOp {
   int64_t dst_word = -1;  // word index of its destination operand
   uint8_t wasm_op = 0;    // numeric opcode (compares fuse with br_if / if)
   bool has_imm = false;
-  uint32_t a = 0, b = 0;  // operand slots / immediate
+  uint32_t a = 0, b = 0;  // operand slots / immediate (loads: address slot, offset or imm)
+  uint32_t off = 0;       // AI loads: the memarg offset
 };
 
 class FuncCompiler {
@@ -433,6 +434,32 @@ class FuncCompiler {
     const Variants& var = var_;
     if (h() < 2) {
       bad_ = true;
+      return;
+    }
+    // "x op load(addr)": the right operand was just loaded; read memory inside the operation.
+    IOp mem_op = IOp::kUnreachable;
+    uint8_t want_load = 0;
+    switch (opc) {
+      case 0x6a: mem_op = IOp::kI32AddLoad; want_load = 0x28; break;
+      case 0xa0: mem_op = IOp::kF64AddLoad; want_load = 0x2b; break;
+      case 0xa1: mem_op = IOp::kF64SubLoad; want_load = 0x2b; break;
+      case 0xa2: mem_op = IOp::kF64MulLoad; want_load = 0x2b; break;
+      default: break;
+    }
+    if (want_load && top_is_fresh_result() && last_.wasm_op == want_load) {
+      LastOp l = last_;
+      drop_last();
+      pop();
+      uint32_t al = top_loc();  // may store a constant into its own slot (not the address)
+      pop();
+      uint32_t d = slot(h());
+      op(l.has_imm ? static_cast<IOp>(static_cast<int>(mem_op) + 1) : mem_op);
+      u(d);
+      u(al);
+      u(l.a);
+      u(l.b);
+      if (l.has_imm) u(l.off);
+      push_slot(d);
       return;
     }
     Entry& b = vs_.back();
@@ -882,7 +909,7 @@ class FuncCompiler {
           u(l.b);
           u(ma.offset);
           push_slot(d);
-          last_ = LastOp{start, start + 1, 0, false, 0, 0};
+          last_ = LastOp{start, start + 1, opc, true, l.a, l.b, ma.offset};
           return true;
         }
         uint32_t a = top_loc();
@@ -894,7 +921,7 @@ class FuncCompiler {
         u(a);
         u(ma.offset);
         push_slot(d);
-        last_ = LastOp{start, start + 1, 0, false, 0, 0};
+        last_ = LastOp{start, start + 1, opc, false, a, ma.offset};
       } else {
         if (h() < 2) return false;
         // Store<Name>K / <Name>AIK: the value is a constant that fits a sign-extended immediate.

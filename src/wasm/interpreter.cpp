@@ -608,6 +608,33 @@ L_BrIfAndZ:
     DISPATCH();
   }
   NEXT(4);
+#define IPVM_BINLOAD_HANDLER(Name, T, LT, R, expr)                         \
+  L_##Name##Load : {                                                      \
+    uint64_t ea = uint64_t{GET_u32(3)} + pc[4];                           \
+    if (__builtin_expect(ea + sizeof(LT) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    LT raw;                                                               \
+    std::memcpy(&raw, mem + ea, sizeof(LT));                              \
+    T a = GET_##T(2);                                                     \
+    T b = std::bit_cast<T>(raw);                                          \
+    PUT_##R(1, (expr));                                                   \
+    NEXT(5);                                                              \
+  }                                                                       \
+  L_##Name##LoadAI : {                                                    \
+    uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(3) + pc[4])} + pc[5]; \
+    if (__builtin_expect(ea + sizeof(LT) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    LT raw;                                                               \
+    std::memcpy(&raw, mem + ea, sizeof(LT));                              \
+    T a = GET_##T(2);                                                     \
+    T b = std::bit_cast<T>(raw);                                          \
+    PUT_##R(1, (expr));                                                   \
+    NEXT(6);                                                              \
+  }
+  IPVM_BINLOAD_HANDLER(I32Add, u32, uint32_t, R32, a + b)
+  IPVM_BINLOAD_HANDLER(F64Add, f64, uint64_t, F64, a + b)
+  IPVM_BINLOAD_HANDLER(F64Sub, f64, uint64_t, F64, a - b)
+  IPVM_BINLOAD_HANDLER(F64Mul, f64, uint64_t, F64, a * b)
+#undef IPVM_BINLOAD_HANDLER
+
 L_BrIfNzLoop:
   if (GET_u32(1)) TAKE_LOOP_BRANCH(pc[2]);
   NEXT(3);

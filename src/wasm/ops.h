@@ -292,7 +292,11 @@ namespace ipvm::wasm {
   IPVM_STORES(IPVM_IOP_STOREAI)    /* <Name>AI: a imm v offset */                      \
   IPVM_STORES(IPVM_IOP_STOREK)     /* <Name>K: a k offset; <Name>AIK: a imm k offset (k: sign-extended value) */ \
   X(BrLoop) X(BrIfNzLoop)          /* like Br/BrIfNz to a loop header, charging its fuel */ \
-  X(BrIfAndNz) X(BrIfAndZ)         /* a imm target: branch if (a & imm) != 0 / == 0 */
+  X(BrIfAndNz) X(BrIfAndZ)         /* a imm target: branch if (a & imm) != 0 / == 0 */ \
+  X(I32AddLoad) X(I32AddLoadAI)    /* d a addr offset | d a addr imm offset: d = a + load(...) */ \
+  X(F64AddLoad) X(F64AddLoadAI)                                                        \
+  X(F64SubLoad) X(F64SubLoadAI)                                                        \
+  X(F64MulLoad) X(F64MulLoadAI)
 
 #define IPVM_IOP_IMM(name, a, b, c) X_IOP(name##Imm)
 #define IPVM_IOP_BR(name, a, b) X_IOP(BrIf##name) X_IOP(BrIf##name##Imm) X_IOP(BrIf##name##Loop) X_IOP(BrIf##name##ImmLoop)
