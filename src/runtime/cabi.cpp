@@ -16,7 +16,6 @@ uint32_t align_to(uint32_t x, uint32_t a) { return (x + a - 1) / a * a; }
 
 uint32_t discriminant_size(size_t cases) { return cases <= 256 ? 1 : cases <= 65536 ? 2 : 4; }
 
-bool is_variant(WitKind k) { return k == WitKind::kOption || k == WitKind::kResult || k == WitKind::kEnum; }
 
 // The payload types of a variant-like type's cases, in discriminant order (nullptr: no payload).
 std::vector<const WitType*> variant_cases(const WitType& t) {
