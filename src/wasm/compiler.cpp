@@ -5,6 +5,11 @@
 // but not emitted. Fuel: the function entry and each loop header start with a Fuel instruction
 // charging every wasm instruction of that function/loop body outside nested loops, so straight-line
 // and forward-branching code is paid for once per entry or iteration (skipped arms included).
+// Peephole fusions work on the instruction just emitted (LastOp), never across a label: local.get
+// and constants are read in place (deferred), a result is computed straight into the local that
+// local.set/tee names, constants become immediates, a compare (or i32.and imm / i32.eqz) fuses
+// with br_if/if, i32.add imm folds into the next load/store address, a load folds into the add or
+// mul that consumes it, and consecutive moves pair up.
 #include "wasm/compiler.h"
 
 #include <algorithm>
@@ -892,11 +897,12 @@ class FuncCompiler {
       };
       // An address computed by "i32.add x, const" just before is folded into the access.
       auto fresh_addimm = [&](uint32_t height) {
-        return last_.dst_word >= 0 && last_.wasm_op == 0x6a && last_.has_imm &&
+        return height < h() && last_.dst_word >= 0 && last_.wasm_op == 0x6a && last_.has_imm &&
                vs_[height].kind == Entry::kSlot && vs_[height].loc == slot(height) &&
                w_[static_cast<size_t>(last_.dst_word)] == slot(height);
       };
       if (opc <= 0x35) {
+        if (h() < 1) return false;
         if (fresh_addimm(h() - 1)) {
           LastOp l = last_;
           drop_last();
