@@ -1,10 +1,11 @@
 // Per-call resource limits and the fuel model.
 //
 // Fuel: every WebAssembly instruction costs 1 unit (bulk memory/table operations add 1 per 64
-// elements or bytes touched; calls add 1). Costs are charged per basic block, at its entry, so the
-// amount used for a given module and input is the same on every machine. When the budget cannot
-// cover the next block the call either traps "out of fuel" or, with `suspend_on_fuel`, suspends
-// before that block (see execution.h); the unused remainder is never charged.
+// elements or bytes touched, memory.grow 16 per page). Costs are charged in advance at each
+// function entry and loop iteration for the whole body up to the next loop (an extended basic
+// block; arms skipped by a branch are charged too), so the amount used for a given module and
+// input is the same on every machine. When the budget cannot cover the next charge the call either
+// traps "out of fuel" or, with `suspend_on_fuel`, suspends right before it (see execution.h).
 #pragma once
 
 #include <chrono>
