@@ -23,11 +23,24 @@ struct FuncCode {
   uint32_t type = 0;         // module type index
 };
 
+// A call instruction, seen from the frame it returns to (restore checks saved frames against it).
+struct CallSite {
+  enum class Kind : uint8_t { kDirect, kImport, kIndirect };
+  uint32_t ret = 0;     // word after the instruction: where the calling frame continues
+  uint32_t callee = 0;  // kDirect: defined function; kImport: module function index; kIndirect: type
+  uint32_t args = 0;    // frame slot of the first argument: the callee's frame starts there
+  Kind kind = Kind::kDirect;
+};
+
 struct Code {
   std::vector<uint32_t> words;
   std::vector<FuncCode> funcs;  // per defined function
   // (word index of an instruction, byte offset of its wasm instruction), sorted by word index.
   std::vector<std::pair<uint32_t, uint32_t>> offsets;
+  // The only places a saved frame can continue from, both sorted by word index: a suspended call
+  // stops right before a Fuel instruction, and every caller frame right after a call.
+  std::vector<uint32_t> fuel_points;
+  std::vector<CallSite> call_sites;
 
   // The wasm byte offset of the instruction at or before `pc`.
   uint32_t wasm_offset(uint32_t pc) const;

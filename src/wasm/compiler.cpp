@@ -301,6 +301,7 @@ class FuncCompiler {
 
   // --- fuel regions ---
   void begin_region() {
+    code_.fuel_points.push_back(here());
     op(IOp::kFuel);
     regions_.emplace_back(here(), 0);
     u(0);
@@ -676,14 +677,20 @@ class FuncCompiler {
         if (h() < np) return false;
         for (uint32_t i = h() - np; i < h(); ++i) materialize(i);
         pop(np);
+        CallSite site;
         if (f >= m_.num_imported_funcs) {
           op(IOp::kCall);
-          u(f - m_.num_imported_funcs);
+          site.callee = f - m_.num_imported_funcs;
         } else {
           op(IOp::kCallImport);
-          u(f);
+          site.callee = f;
+          site.kind = CallSite::Kind::kImport;
         }
-        u(slot(h()));
+        u(site.callee);
+        site.args = slot(h());
+        u(site.args);
+        site.ret = here();
+        code_.call_sites.push_back(site);
         for (uint32_t i = 0; i < nr; ++i) push_result();
         return true;
       }
@@ -704,6 +711,7 @@ class FuncCompiler {
         u(table);
         u(idx);
         u(slot(h()));
+        code_.call_sites.push_back(CallSite{here(), t, slot(h()), CallSite::Kind::kIndirect});
         for (uint32_t i = 0; i < nr; ++i) push_result();
         return true;
       }
@@ -1173,10 +1181,10 @@ uint32_t Code::wasm_offset(uint32_t pc) const {
 }
 
 uint32_t Code::func_at(uint32_t pc) const {
-  uint32_t lo = 0;
-  for (uint32_t i = 0; i < funcs.size(); ++i)
-    if (funcs[i].entry <= pc) lo = i;
-  return lo;
+  // Entries increase with the function index: the last function starting at or before pc.
+  auto it = std::upper_bound(funcs.begin(), funcs.end(), pc,
+                             [](uint32_t p, const FuncCode& f) { return p < f.entry; });
+  return it == funcs.begin() ? 0 : static_cast<uint32_t>(it - funcs.begin() - 1);
 }
 
 }  // namespace ipvm::wasm

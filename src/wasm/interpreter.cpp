@@ -297,6 +297,9 @@ L_CallIndirect: {
   if (i >= t->size()) TRAP(TrapKind::kUndefinedElement);
   uint64_t r = t->data()[i];
   if (r == 0) TRAP(TrapKind::kUninitializedElement);
+  // Tables only hold ids the store made, but a funcref restored from a snapshot's value stack
+  // (untyped slots, so not checkable at load) may reach one through table.set: never index past.
+  if (__builtin_expect(r > store.num_funcs(), 0)) TRAP(TrapKind::kUninitializedElement);
   callee = store.func_table()[r - 1];
   if (callee->type_id != inst->type_ids[pc[1]]) TRAP(TrapKind::kIndirectCallTypeMismatch);
   nfp = fp + pc[4];

@@ -204,6 +204,44 @@ bool ref_ok(ValType t, uint64_t bits, uint32_t num_funcs) {
   return t != ValType::kFuncRef || bits == 0 || bits - 1 < num_funcs;
 }
 
+// Every frame must be one the interpreter could have left: the entry function at slot 0 first,
+// each caller stopped right after a call to the next frame's function with that frame starting at
+// the call's argument slots, and the last one right before a fuel charge (where calls suspend).
+// Anything else (a pc inside an instruction, overlapping frames) would run garbage words.
+Status check_frames(const Instance& inst, const Func& entry, const std::vector<Frame>& frames, uint64_t slots) {
+  const Code& code = inst.compiled->code();
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const Frame& f = frames[i];
+    if (f.instance != inst.id || f.func >= code.funcs.size() || f.pc >= code.words.size() ||
+        code.func_at(f.pc) != f.func || uint64_t{f.fp} + code.funcs[f.func].frame_slots > slots)
+      return failf("snapshot", "frame {} does not fit the module", i);
+  }
+  if (entry.instance != &inst || frames[0].func != entry.code || frames[0].fp != 0)
+    return bad("the first frame is not the entry function's");
+  const Frame& top = frames.back();
+  if (!std::binary_search(code.fuel_points.begin(), code.fuel_points.end(), top.pc))
+    return failf("snapshot", "frame {} does not stop at a point where a call can suspend", frames.size() - 1);
+  for (size_t i = 0; i + 1 < frames.size(); ++i) {
+    const Frame& f = frames[i];
+    const Frame& next = frames[i + 1];
+    auto it = std::lower_bound(code.call_sites.begin(), code.call_sites.end(), f.pc,
+                               [](const CallSite& c, uint32_t pc) { return c.ret < pc; });
+    if (it == code.call_sites.end() || it->ret != f.pc)
+      return failf("snapshot", "frame {} does not continue after a call", i);
+    if (uint64_t{next.fp} != uint64_t{f.fp} + it->args)
+      return failf("snapshot", "frame {} does not start at its caller's arguments", i + 1);
+    const Func* callee = inst.funcs[inst.module().num_imported_funcs + next.func];
+    bool called = false;
+    switch (it->kind) {
+      case CallSite::Kind::kDirect: called = it->callee == next.func; break;
+      case CallSite::Kind::kIndirect: called = callee->type_id == inst.type_ids[it->callee]; break;
+      case CallSite::Kind::kImport: called = inst.funcs[it->callee] == callee; break;
+    }
+    if (!called) return failf("snapshot", "frame {} is not a function its caller calls", i + 1);
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Bytes> save_snapshot(const WasiProcess& p, const Execution& exec, std::optional<uint64_t> fuel_budget) {
@@ -370,19 +408,17 @@ Result<RestoredCall> load_snapshot(ByteView car) {
   if (fb->size() % 16 || fb->empty()) return fail("snapshot", "frames are malformed");
   std::vector<Frame> frames(fb->size() / 16);
   if (frames.size() > limits.max_call_depth) return fail("snapshot", "more frames than the call depth limit");
-  const Code& code = inst.compiled->code();
   for (size_t i = 0; i < frames.size(); ++i) {
     uint32_t w[4];
     std::memcpy(w, fb->data() + 16 * i, 16);
     frames[i] = Frame{w[0], w[1], w[2], w[3]};
-    if (w[0] != inst.id || w[1] >= code.funcs.size() || w[2] >= code.words.size() ||
-        code.func_at(w[2]) != w[1] || uint64_t{w[3]} + code.funcs[w[1]].frame_slots > slots)
-      return failf("snapshot", "frame {} does not fit the module", i);
   }
 
   IPVM_TRY(uint64_t entry_id, r.u64(root, "entry"));
   Func* entry = entry_id < num_funcs ? p.store->func(static_cast<uint32_t>(entry_id)) : nullptr;
   if (!entry || entry->is_host()) return fail("snapshot", "the entry function is unknown");
+  if (slots < entry->type->results.size()) return fail("snapshot", "value stack smaller than the results");
+  IPVM_TRY_STATUS(check_frames(inst, *entry, frames, slots));
   IPVM_TRY(uint64_t fuel_used, r.u64(root, "fuel_used"));
   IPVM_TRY(const IValue* budget, r.field(root, "fuel_budget"));
   if (!budget->is_null()) {
