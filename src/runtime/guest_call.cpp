@@ -45,11 +45,19 @@ std::string exports_list(const wasm::Module& m) {
   return s.empty() ? "no functions" : s;
 }
 
-// Whether the guest's memory is too close to the task's limit for any memory.grow to succeed: a
-// trap then is most likely the guest giving up after a refused allocation.
-bool memory_exhausted(const wasm::Instance* inst, const GuestCall& c) {
+// Whether the engine refused a memory.grow because of the task's memory limit: a trap or a
+// failing exit after that is the guest giving up on an allocation, so it is reported as such.
+bool memory_exhausted(const wasm::Instance* inst) {
   const wasm::Memory* mem = inst ? inst->memory0() : nullptr;
-  return mem && mem->size() + wasm::kPageSize > c.limits.memory;
+  return mem && mem->grows_refused_by_limit() > 0;
+}
+
+Answer out_of_memory(const GuestCall& c, const wasm::Trap& t) {
+  return err(errname::kOutOfMemory,
+             fmt::format("out of memory: the guest asked for more than the task's limit of {} bytes of memory "
+                         "and then failed ({})",
+                         c.limits.memory, t.to_string()),
+             false);
 }
 
 Answer from_trap(const wasm::Trap& t, const GuestCall& c, const FuelMeter& meter, const wasm::Instance* inst = nullptr) {
@@ -64,13 +72,10 @@ Answer from_trap(const wasm::Trap& t, const GuestCall& c, const FuelMeter& meter
                  false);
     case wasm::TrapKind::kExit:
       if (t.exit_code == 0) return Answer{ok_out(ipld::Value()), true};
+      if (memory_exhausted(inst)) return out_of_memory(c, t);
       return err(errname::kExit, fmt::format("the program exited with code {}", t.exit_code));
     default:
-      if (memory_exhausted(inst, c))
-        return err(errname::kOutOfMemory,
-                   fmt::format("out of memory: the guest used its limit of {} bytes of memory and then trapped ({})",
-                               c.limits.memory, t.to_string()),
-                   false);
+      if (memory_exhausted(inst)) return out_of_memory(c, t);
       return err(errname::kTrap, "trap: " + t.to_string());
   }
 }

@@ -31,9 +31,12 @@ std::optional<uint32_t> Memory::grow(uint32_t delta, uint32_t limit_pages) {
   uint32_t old = pages();
   uint64_t want = uint64_t{old} + delta;
   uint64_t max = type_.limits.max ? *type_.limits.max : kMaxPages;
-  if (limit_pages < max) max = limit_pages;
   if (max > kMaxPages) max = kMaxPages;
   if (want > max) return std::nullopt;
+  if (want > limit_pages) {
+    ++grows_refused_by_limit_;
+    return std::nullopt;
+  }
   if (delta == 0) return old;
   uint64_t bytes = want * kPageSize;
   uint8_t* p;

@@ -32,6 +32,9 @@ class Memory {
   // Grows by `delta` pages (new bytes zero). Returns the old page count, or nullopt when the result
   // would exceed the type's max, `limit_pages`, or the host cannot allocate it.
   std::optional<uint32_t> grow(uint32_t delta, uint32_t limit_pages = kMaxPages);
+  // How many grow calls were refused only because of `limit_pages` (the caller's per-call limit),
+  // not the memory's own max: lets an embedder tell "the guest ran out of memory" from other traps.
+  uint32_t grows_refused_by_limit() const { return grows_refused_by_limit_; }
 
   // Bounds-checked host access; false (nothing copied) when [offset, offset+n) is out of range.
   bool in_bounds(uint64_t offset, uint64_t n) const { return offset + n <= size_ && offset + n >= offset; }
@@ -44,6 +47,7 @@ class Memory {
   MemoryType type_;
   uint8_t* data_ = nullptr;
   uint64_t size_ = 0;
+  uint32_t grows_refused_by_limit_ = 0;
 };
 
 }  // namespace ipvm::wasm

@@ -189,6 +189,29 @@ TEST_F(RuntimeTest, GuestAllocationBeyondTheMemoryLimit) {
   EXPECT_TRUE(fine.receipt->ok());
 }
 
+// "grow" asks for 100 more pages and traps (unreachable) if refused; "boom" just traps.
+const uint8_t kGrowOrTrap[] = {
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, 0x03,
+  0x03, 0x02, 0x00, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x0f, 0x02, 0x04, 0x67, 0x72, 0x6f,
+  0x77, 0x00, 0x00, 0x04, 0x62, 0x6f, 0x6f, 0x6d, 0x00, 0x01, 0x0a, 0x16, 0x02, 0x10, 0x00, 0x41,
+  0xe4, 0x00, 0x40, 0x00, 0x41, 0x7f, 0x46, 0x04, 0x40, 0x00, 0x0b, 0x41, 0x07, 0x0b, 0x03, 0x00,
+  0x00, 0x0b
+};
+
+TEST_F(RuntimeTest, OutOfMemoryOnlyWhenTheLimitRefusedAGrow) {
+  auto cid = exec_->put_module(Bytes(kGrowOrTrap, kGrowOrTrap + sizeof kGrowOrTrap));
+  ASSERT_TRUE(cid) << cid.error().to_string();
+  auto limit = [](int64_t bytes) { return ipld::Value::map({{"memory", ipld::Value::integer(bytes)}}); };
+  // 1 page used of a 10-page limit: far from the limit, yet the 100-page grow was refused.
+  TaskOutcome refused = run(invoke(*cid, "grow", "[]", {}, limit(10 * 65536)));
+  EXPECT_EQ(refused.receipt->error_name(), "OutOfMemory") << refused.receipt->error_message();
+  TaskOutcome granted = run(invoke(*cid, "grow", "[]", {}, limit(200 * 65536)));
+  EXPECT_EQ(out_json(granted), R"({"ok":7})");
+  // Memory exactly at the limit, but no grow was refused: an ordinary trap.
+  TaskOutcome boom = run(invoke(*cid, "boom", "[]", {}, limit(65536)));
+  EXPECT_EQ(boom.receipt->error_name(), "Trap") << boom.receipt->error_message();
+}
+
 TEST_F(RuntimeTest, CanonicalAbiRecordAndStrings) {
   IPVM_NEED_MODULE(rec, "record");
   TaskOutcome g = run(invoke(rec, "greet", R"([{"name": "Ada", "age": 36}])",

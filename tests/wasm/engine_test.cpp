@@ -186,11 +186,16 @@ TEST_F(Fixture, MemoryGrowthRespectsLimits) {
   lim.max_memory_pages = 3;
   auto out = call("grow", {Value::i32(2)}, lim);
   EXPECT_EQ(out.results[0], Value::i32(1));
+  EXPECT_EQ(instance->memory("mem")->grows_refused_by_limit(), 0u);
   out = call("grow", {Value::i32(1)}, lim);
   EXPECT_EQ(out.results[0], Value::i32(0xffffffff));
   EXPECT_EQ(instance->memory("mem")->pages(), 3u);
+  // Refused by the call's limit: counted, so an embedder can report "out of memory".
+  EXPECT_EQ(instance->memory("mem")->grows_refused_by_limit(), 1u);
   out = call("grow", {Value::i32(70000)});
   EXPECT_EQ(out.results[0], Value::i32(0xffffffff));
+  // Beyond what any memory can have (not the call's limit): not counted.
+  EXPECT_EQ(instance->memory("mem")->grows_refused_by_limit(), 1u);
 }
 
 TEST_F(Fixture, OutOfFuelTraps) {
