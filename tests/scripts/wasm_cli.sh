@@ -70,6 +70,34 @@ set -e
 check "invoke suspended and resumed" "75 0 10000" "$rc1 $rc2 $(cat count.out)"
 check "no snapshot written when the call finished" "no" "$([[ -e c2.car ]] && echo yes || echo no)"
 
+# A snapshot whose frame pc is moved into the middle of an instruction, re-hashed so only the
+# frame check can catch it: a clean error, never a crash.
+python3 - c1.car bad.car <<'PY'
+import hashlib, sys
+car = bytearray(open(sys.argv[1], "rb").read())
+def varint(b, i):
+    n = s = 0
+    while True:
+        n |= (b[i] & 0x7f) << s; s += 7; i += 1
+        if b[i - 1] < 0x80: return n, i
+hlen, i = varint(car, 0)
+slen, j = varint(car, i + hlen)  # the first section is the root block: 36-byte CIDv1 + data
+old_cid = bytes(car[j:j + 36])
+data = car[j + 36:j + slen]
+k = data.find(b"\x66frames") + 7
+n = data[k] & 0x1f
+k += 1 if n < 24 else 2 if n == 24 else 3
+pc = int.from_bytes(data[k + 8:k + 12], "little") + 1
+data[k + 8:k + 12] = pc.to_bytes(4, "little")
+car[j + 36:j + slen] = data
+new_cid = old_cid[:4] + hashlib.sha256(data).digest()
+open(sys.argv[2], "wb").write(bytes(car).replace(old_cid, new_cid))
+PY
+set +e
+err=$("$ipvm" wasm resume bad.car 2>&1); rc=$?
+set -e
+[[ $rc == 1 && $err == "ipvm: "*"snapshot"*"frame"* ]] && echo "ok   snapshot with a bad pc rejected" || { echo "FAIL bad pc snapshot ($rc): $err"; fails=$((fails + 1)); }
+
 # A WASI command: args, environment, stdin, clock, random, stderr, exit code, a long loop.
 cat > prog.c <<'C'
 #include <stdio.h>
