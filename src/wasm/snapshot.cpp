@@ -390,6 +390,9 @@ Result<RestoredCall> load_snapshot(ByteView car) {
     if (b.size() / 8 != inst.elems[i].size() && !b.empty()) return fail("snapshot", "element segment size differs");
     inst.elems[i].resize(b.size() / 8);
     if (!b.empty()) std::memcpy(inst.elems[i].data(), b.data(), b.size());
+    ValType et = i < inst.module().elems.size() ? inst.module().elems[i].type : ValType::kFuncRef;
+    for (uint64_t ref : inst.elems[i])
+      if (!ref_ok(et, ref, num_funcs)) return fail("snapshot", "element segment holds an unknown function");
   }
   IPVM_TRY(const Bytes* dd, r.bytes(root, "data_dropped"));
   if (dd->size() != inst.data_dropped.size()) return fail("snapshot", "data segment count differs");
