@@ -10,7 +10,7 @@ packages=(
   libcli11-dev libspdlog-dev libfmt-dev libexpected-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   wabt wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
-  nodejs
+  nodejs python3
 )
 
 missing=()
