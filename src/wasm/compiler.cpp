@@ -515,7 +515,7 @@ class FuncCompiler {
 
   bool step(Reader& r) {
     at_ = static_cast<uint32_t>(r.offset());
-    uint8_t opc;
+    uint8_t opc = 0;
     if (!r.read_u8(opc)) return false;
     if (ctls_.empty() || bad_) return false;
     if (!step_op(r, opc) || bad_) return false;
@@ -845,25 +845,25 @@ class FuncCompiler {
         return true;
       }
       case 0x41: {
-        int32_t v;
+        int32_t v = 0;
         if (!r.read_s32(v)) return false;
         if (live) push_const(static_cast<uint32_t>(v), false);
         return true;
       }
       case 0x42: {
-        int64_t v;
+        int64_t v = 0;
         if (!r.read_s64(v)) return false;
         if (live) push_const(static_cast<uint64_t>(v), true);
         return true;
       }
       case 0x43: {
-        uint32_t v;
+        uint32_t v = 0;
         if (!r.read_f32_bits(v)) return false;
         if (live) push_const(v, false);
         return true;
       }
       case 0x44: {
-        uint64_t v;
+        uint64_t v = 0;
         if (!r.read_f64_bits(v)) return false;
         if (live) push_const(v, true);
         return true;

@@ -10,7 +10,7 @@
 namespace ipvm::wasm {
 namespace {
 
-void PrintTo(const Value& v, std::ostream* os) { *os << v.to_string(); }
+[[maybe_unused]] void PrintTo(const Value& v, std::ostream* os) { *os << v.to_string(); }
 
 /* t.wasm:
 (module
