@@ -5,8 +5,8 @@
 // register, action (invoke/get), assert_return (with nan:canonical / nan:arithmetic and reference
 // expectations, any number of results), assert_trap (action and module forms), assert_exhaustion,
 // assert_invalid, assert_malformed, assert_unlinkable, assert_uninstantiable. Commands whose module
-// is in the text format (module_type "text") are skipped with the reason "text format": this engine
-// reads binary modules only.
+// is in the text format (module_type "text", a .wat file) are compiled with wat_to_wasm (wat.h)
+// first; a text assert_malformed passes when that compiler (or the decoder) rejects the module.
 //
 // Counting follows wabt's spectest-interp, so totals are comparable with its "N/N tests passed":
 // every command except `register` is one test (a `module` passes when it instantiates).
