@@ -18,6 +18,7 @@
 #include "wasm/snapshot.h"
 #include "wasm/spectest.h"
 #include "wasm/validator.h"
+#include "wasm/wat.h"
 #include "wasm/wasi_process.h"
 
 namespace ipvm::cli {
@@ -197,11 +198,24 @@ void drive(Context& ctx, WasiProcess& proc, Execution& exec, std::optional<uint6
   }
 }
 
+// A module file: the binary format (decided by the "\0asm" magic, whatever the name), else the text
+// format. A .wasm file that is not valid text either is left to the binary decoder, whose error
+// ("magic header not detected", ...) is the useful one there; so is an empty file.
+Result<Bytes> read_module(const std::string& path) {
+  IPVM_TRY(Bytes bytes, read_file(path));
+  bool named_binary = std::filesystem::path(path).extension() == ".wasm";
+  if (is_wasm_binary(bytes) || (bytes.empty() && std::filesystem::path(path).extension() != ".wat")) return bytes;
+  auto binary = wat_to_wasm(as_string_view(bytes));
+  if (binary) return binary;
+  if (named_binary) return bytes;
+  return fail(binary.error().kind, path + ":" + binary.error().message);
+}
+
 void run_command(Context& ctx, const std::string& path, const std::string& invoke,
                  const std::vector<std::string>& args, const std::vector<std::string>& env,
                  const RunFlags& flags) {
   if (auto st = check_suspend_flags(flags); !st) return void(ctx.fail(st.error()));
-  auto bytes = read_file(path);
+  auto bytes = read_module(path);
   if (!bytes) return void(ctx.fail(bytes.error()));
   auto t0 = std::chrono::steady_clock::now();
   auto cm = CompiledModule::compile(*bytes);
@@ -279,7 +293,7 @@ void resume_command(Context& ctx, const std::string& path, const RunFlags& flags
 // ----- validate and spectest -----------------------------------------------------------------
 
 void validate_command(Context& ctx, const std::string& path) {
-  auto bytes = read_file(path);
+  auto bytes = read_module(path);
   if (!bytes) return void(ctx.fail(bytes.error()));
   auto module = decode_module(*bytes);
   if (!module) return void(ctx.fail(module.error()));
@@ -333,9 +347,9 @@ void register_wasm_commands(CLI::App& app, Context& ctx) {
   wasm->require_subcommand(1);
 
   {
-    auto* cmd = wasm->add_subcommand("validate", "Decode and validate a module: prints 'valid' or the first error");
+    auto* cmd = wasm->add_subcommand("validate", "Decode and validate a module (binary or text format): prints 'valid' or the first error");
     auto path = std::make_shared<std::string>();
-    cmd->add_option("module", *path, "the .wasm file")->required();
+    cmd->add_option("module", *path, "the module: binary (.wasm) or text format (.wat)")->required();
     cmd->callback([&ctx, path] { validate_command(ctx, *path); });
   }
 
@@ -350,7 +364,7 @@ void register_wasm_commands(CLI::App& app, Context& ctx) {
       uint64_t fuel = 0, suspend_after = 0, clock_ns = 0;
     };
     auto o = std::make_shared<Opts>();
-    cmd->add_option("module", o->module, "the .wasm file")->required();
+    cmd->add_option("module", o->module, "the module: binary (.wasm) or text format (.wat)")->required();
     cmd->add_option("args", o->args, "arguments: of the export with --invoke, else the WASI program's (after --)");
     cmd->add_option("--invoke", o->invoke, "call this export with ARGS (parsed by its parameter types) and print its results");
     auto* fuel = cmd->add_option("--fuel", o->fuel, "fuel budget for the call (trap 'out of fuel' when exhausted)");

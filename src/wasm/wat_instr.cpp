@@ -212,7 +212,12 @@ Status Parser::folded(Bytes& out) {
 Status Parser::plain(const WatToken& op, Bytes& out) {
   const auto& table = op_table();
   auto it = table.find(op.text);
-  if (it == table.end()) return err(op, fmt::format("unknown operator '{}'", op.text));
+  if (it == table.end()) {
+    // A clause keyword where an instruction must be: a clause out of its order.
+    for (std::string_view clause : {"type", "param", "result", "local", "then", "else", "item", "offset", "export", "import"})
+      if (op.text == clause) return err(op, fmt::format("unexpected token '{}': this clause is out of order here", op.text));
+    return err(op, fmt::format("unknown operator '{}'", op.text));
+  }
   const OpInfo& info = it->second;
   if (info.imm == Imm::kBlock) {
     if (++depth_ > kMaxWatDepth) return err(op, fmt::format("blocks nested deeper than {}", kMaxWatDepth));
@@ -372,6 +377,8 @@ Status Parser::plain(const WatToken& op, Bytes& out) {
                     : info.imm == Imm::kI64 ? wat_parse_int(t.text, 64)
                     : info.imm == Imm::kF32 ? wat_parse_f32(t.text)
                                             : wat_parse_f64(t.text);
+      if (n.error == "unexpected token")  // the reference interpreter's wording for a bad literal
+        return err(t, fmt::format("unknown operator: '{}' is not a valid {} literal", t.text, op.text.substr(0, 3)));
       if (!n.error.empty()) return err(t, fmt::format("{}: '{}'", n.error, t.text));
       next();
       if (info.imm == Imm::kI32) put_s32(out, static_cast<int32_t>(static_cast<uint32_t>(n.bits)));

@@ -57,11 +57,11 @@ class Lexer {
         t.kind = WatTok::kString;
         IPVM_TRY_STATUS(read_string(t.value));
         if (pos_ < s_.size() && (is_idchar(s_[pos_]) || s_[pos_] == '"'))
-          return error("unexpected token: a string must be followed by a space or a parenthesis");
+          return error("unknown operator: a string must be followed by a space or a parenthesis");
       } else if (is_idchar(static_cast<unsigned char>(c))) {
         while (pos_ < s_.size() && is_idchar(static_cast<unsigned char>(s_[pos_]))) advance(1);
         if (pos_ < s_.size() && s_[pos_] == '"')
-          return error("unexpected token: a string must be preceded by a space or a parenthesis");
+          return error("unknown operator: a string must be preceded by a space or a parenthesis");
         std::string_view text = s_.substr(start, pos_ - start);
         if (c == '$') {
           if (text.size() == 1) return error_at(t, "unexpected token: empty identifier '$'");

@@ -67,6 +67,7 @@ tl::unexpected<Error> Parser::unexpected(const WatToken& t) const {
 
 Status Parser::expect(WatTok kind) {
   if (peek().kind != kind) {
+    if (peek().kind == WatTok::kEof) return unexpected(peek());
     if (kind == WatTok::kRParen) return err(peek(), fmt::format("unexpected token '{}', expected ')'", peek().text));
     return unexpected(peek());
   }
@@ -236,6 +237,9 @@ Status Parser::params_results(TypeUse& tu, bool names_allowed) {
     }
     IPVM_TRY_STATUS(expect(WatTok::kRParen));
   }
+  if (at_lparen_kw("param") || at_lparen_kw("type"))
+    return err(peek(1), fmt::format("unexpected token '{}': (type ...), (param ...), (result ...) go in that order",
+                                    peek(1).text));
   return {};
 }
 

@@ -65,8 +65,8 @@ TEST(WatLexer, StringEscapes) {
 
 TEST(WatLexer, SourceMustBeUtf8AndTokensMustBeSeparated) {
   EXPECT_NE(lex_error("(module \xff)").find("malformed UTF-8 encoding"), std::string::npos);
-  EXPECT_NE(lex_error("\"a\"b").find("unexpected token"), std::string::npos);
-  EXPECT_NE(lex_error("a\"b\"").find("unexpected token"), std::string::npos);
+  EXPECT_NE(lex_error("\"a\"b").find("must be followed by a space"), std::string::npos);
+  EXPECT_NE(lex_error("a\"b\"").find("must be preceded by a space"), std::string::npos);
   EXPECT_NE(lex_error("$").find("empty identifier"), std::string::npos);
   EXPECT_NE(lex_error("(module {)").find("unexpected character '{'"), std::string::npos);
   // A UTF-8 string in the source is fine, and columns count characters.
