@@ -168,6 +168,9 @@ class FuncCompiler {
     regions_.clear();
     bad_ = false;
     last_copy_ = -1;
+    after_label_ = false;
+    zero_known_.assign(nl_, 1);
+    std::fill_n(zero_known_.begin(), fc.num_params, 0);
     ctls_.push_back(Ctl{CtlKind::kFunc, 0, 0, fc.num_results});
     if (fn.body_offset + uint64_t{fn.body_size} > m_.bytes.size()) return fail("invalid", "function body out of range");
     Reader r(ByteView(m_.bytes.data() + fn.body_offset, fn.body_size), fn.body_offset);
@@ -199,6 +202,7 @@ class FuncCompiler {
   // follows.
   uint32_t label_here() {
     last_copy_ = -1;
+    after_label_ = true;
     return here();
   }
   void u(uint32_t x) { w_.push_back(x); }
@@ -756,6 +760,12 @@ class FuncCompiler {
         if (!live) return true;
         if (h() == 0) return false;
         Entry& t = vs_.back();
+        if (!after_label_ && zero_known_[x] && t.kind == Entry::kConst && t.imm == 0) {
+          // Straight-line code from the entry: declared locals still hold the zero the call put there.
+          if (opc == 0x21) pop();
+          return true;
+        }
+        zero_known_[x] = 0;
         if (t.kind == Entry::kSlot && t.loc == x) {
           if (opc == 0x21) pop();
           return true;
@@ -1151,6 +1161,9 @@ class FuncCompiler {
   LastOp last_;
   uint32_t nl_ = 0, nr_ = 0, maxh_ = 0;
   bool bad_ = false;
+  // Until the first label, declared locals not yet written are known to be zero.
+  bool after_label_ = false;
+  std::vector<uint8_t> zero_known_;
   int64_t last_copy_ = -1;  // start of the last emitted Copy, while it may still become a Copy2
   uint32_t at_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> regions_;  // open fuel regions: (cost word, cost)

@@ -110,6 +110,7 @@ RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
   const char* const base = reinterpret_cast<const char*>(&&L_Unreachable);
 
   Instance* inst = nullptr;
+  uint32_t inst_id = 0;
   const Code* code = nullptr;
   const uint32_t* words = nullptr;
   const FuncCode* fcodes = nullptr;
@@ -147,6 +148,7 @@ RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
 #define LOAD_INSTANCE(i)                                     \
   do {                                                       \
     inst = (i);                                              \
+    inst_id = inst->id;                                      \
     code = &inst->compiled->code();                          \
     words = code->words.data();                              \
     fcodes = code->funcs.data();                             \
@@ -192,14 +194,36 @@ RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
   uint32_t frame_cap = static_cast<uint32_t>(ex->frames.size());
 #define TOP_FRAME() frames[depth - 1]
 #define SYNC_FRAMES() ex->frames.resize(depth)
-#define PUSH_FRAME(fr)                                           \
-  do {                                                           \
-    if (__builtin_expect(depth == frame_cap, 0)) {               \
-      ex->frames.resize(std::min<size_t>(size_t{frame_cap} * 2, max_depth + size_t{1})); \
-      frames = ex->frames.data();                                \
-      frame_cap = static_cast<uint32_t>(ex->frames.size());      \
-    }                                                            \
-    frames[depth++] = (fr);                                      \
+  // frame_lim: calls below it need no check beyond one compare (min of capacity and max depth).
+  uint32_t frame_lim = std::min(frame_cap, max_depth);
+#define GROW_FRAMES()                                                                   \
+  do {                                                                                  \
+    ex->frames.resize(std::min<size_t>(size_t{frame_cap} * 2, max_depth + size_t{1}));  \
+    frames = ex->frames.data();                                                         \
+    frame_cap = static_cast<uint32_t>(ex->frames.size());                               \
+    frame_lim = std::min(frame_cap, max_depth);                                         \
+  } while (0)
+  // stack_end: one past the last slot of ex->stack (re-read whenever the vector may have moved).
+  uint64_t* stack_end = stack_base + ex->stack.size();
+#define GROW_STACK(slots)                                                                          \
+  do {                                                                                             \
+    size_t need = static_cast<size_t>(nfp - stack_base) + (slots);                                 \
+    if (need > lim.max_stack_slots) TRAP(TrapKind::kCallStackExhausted);                           \
+    size_t fpo = static_cast<size_t>(fp - stack_base), nfpo = static_cast<size_t>(nfp - stack_base); \
+    ex->stack.resize(std::min<size_t>(std::max(need, ex->stack.size() * 2), lim.max_stack_slots)); \
+    stack_base = ex->stack.data();                                                                 \
+    stack_end = stack_base + ex->stack.size();                                                     \
+    fp = stack_base + fpo;                                                                         \
+    nfp = stack_base + nfpo;                                                                       \
+  } while (0)
+  // Declared locals start at zero. The empty asm keeps g++ from turning the (usually 0-3
+  // iteration) loop into a memset call.
+#define ZERO_LOCALS(fc)                                                     \
+  do {                                                                      \
+    for (uint32_t k = (fc).num_params, n = (fc).num_locals; k < n; ++k) {   \
+      nfp[k] = 0;                                                           \
+      asm("" : "+r"(k));                                                    \
+    }                                                                       \
   } while (0)
 
   {
@@ -267,18 +291,15 @@ L_Call: {
   const FuncCode& fc = fcodes[pc[1]];
   nfp = fp + pc[2];
   TOP_FRAME().pc = static_cast<uint32_t>(pc + 3 - words);
-  if (__builtin_expect(depth >= max_depth, 0)) TRAP(TrapKind::kCallStackExhausted);
-  size_t need = static_cast<size_t>(nfp - stack_base) + fc.frame_slots;
-  if (__builtin_expect(need > ex->stack.size(), 0)) {
-    if (need > lim.max_stack_slots) TRAP(TrapKind::kCallStackExhausted);
-    size_t fpo = static_cast<size_t>(fp - stack_base), nfpo = static_cast<size_t>(nfp - stack_base);
-    ex->stack.resize(std::min<size_t>(std::max(need, ex->stack.size() * 2), lim.max_stack_slots));
-    stack_base = ex->stack.data();
-    fp = stack_base + fpo;
-    nfp = stack_base + nfpo;
+  if (__builtin_expect(depth >= frame_lim, 0)) {
+    if (depth >= max_depth) TRAP(TrapKind::kCallStackExhausted);
+    GROW_FRAMES();
   }
-  PUSH_FRAME((Frame{inst->id, pc[1], 0, static_cast<uint32_t>(nfp - stack_base)}));
-  for (uint32_t k = fc.num_params, n = fc.num_locals; k < n; ++k) nfp[k] = 0;
+  if (__builtin_expect(nfp + fc.frame_slots > stack_end, 0)) {
+    GROW_STACK(fc.frame_slots);
+  }
+  frames[depth++] = Frame{inst_id, pc[1], 0, static_cast<uint32_t>(nfp - stack_base)};
+  ZERO_LOCALS(fc);
   fp = nfp;
   // The callee's entry Fuel instruction, executed inline.
   pc = words + fc.entry;
@@ -312,10 +333,11 @@ L_Ret: {
     for (uint32_t k = 0, n = pc[2]; k < n; ++k) fp[k] = a[k];
   if (--depth == 0) goto done;
   const Frame& f = TOP_FRAME();
-  if (f.instance != inst->id) LOAD_INSTANCE(store.instance(f.instance));
+  // Memory is only re-read when the instance changes: a grow in this instance updated mem/msize
+  // already, and host calls re-read them when they return.
+  if (__builtin_expect(f.instance != inst_id, 0)) LOAD_INSTANCE(store.instance(f.instance));
   fp = stack_base + f.fp;
   pc = words + f.pc;
-  RELOAD_MEM();
   DISPATCH();
 }
 
@@ -704,6 +726,7 @@ call_func: {
     ex->frames.resize(frame_cap);
     frames = ex->frames.data();
     stack_base = ex->stack.data();
+    stack_end = stack_base + ex->stack.size();
     fp = stack_base + TOP_FRAME().fp;
     {
       int64_t chunk = std::min(ex->fuel_left_, kFuelChunk);
@@ -719,19 +742,16 @@ call_func: {
   Instance* ci = callee->instance;
   const FuncCode& fc = ci->compiled->code().funcs[callee->code];
   TOP_FRAME().pc = static_cast<uint32_t>(next_pc - words);
-  if (depth >= max_depth) TRAP(TrapKind::kCallStackExhausted);
-  size_t need = static_cast<size_t>(nfp - stack_base) + fc.frame_slots;
-  if (need > ex->stack.size()) {
-    if (need > lim.max_stack_slots) TRAP(TrapKind::kCallStackExhausted);
-    size_t fpo = static_cast<size_t>(fp - stack_base), nfpo = static_cast<size_t>(nfp - stack_base);
-    ex->stack.resize(std::min<size_t>(std::max(need, ex->stack.size() * 2), lim.max_stack_slots));
-    stack_base = ex->stack.data();
-    fp = stack_base + fpo;
-    nfp = stack_base + nfpo;
+  if (depth >= frame_lim) {
+    if (depth >= max_depth) TRAP(TrapKind::kCallStackExhausted);
+    GROW_FRAMES();
   }
-  PUSH_FRAME((Frame{ci->id, callee->code, 0, static_cast<uint32_t>(nfp - stack_base)}));
+  if (nfp + fc.frame_slots > stack_end) {
+    GROW_STACK(fc.frame_slots);
+  }
+  frames[depth++] = Frame{ci->id, callee->code, 0, static_cast<uint32_t>(nfp - stack_base)};
   if (ci != inst) LOAD_INSTANCE(ci);
-  for (uint32_t k = fc.num_params, n = fc.num_locals; k < n; ++k) nfp[k] = 0;
+  ZERO_LOCALS(fc);
   fp = nfp;
   // The callee's entry Fuel instruction, executed inline.
   pc = words + fc.entry;
