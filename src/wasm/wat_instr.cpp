@@ -83,12 +83,8 @@ Status Parser::instr(Bytes& out) {
   if (t.kind == WatTok::kLParen) return folded(out);
   if (t.kind != WatTok::kKeyword) return unexpected(t);
   next();
+  if (t.text == "block" || t.text == "loop" || t.text == "if") return plain_block(t, out);
   return plain(t, out);
-}
-
-Result<std::string> Parser::label_def() {
-  if (peek().kind == WatTok::kId) return next().value;
-  return std::string();
 }
 
 Status Parser::end_label(const std::string& label) {
@@ -124,7 +120,7 @@ Result<uint32_t> Parser::local_ref() {
   return u32();
 }
 
-Status Parser::block_type(Bytes& out) {
+[[gnu::noinline]] Status Parser::block_type(Bytes& out) {
   const WatToken& at = peek();
   IPVM_TRY(TypeUse tu, typeuse(false));
   if (!tu.index && tu.sig.params.empty() && tu.sig.results.size() <= 1) {
@@ -164,52 +160,89 @@ Status Parser::memarg(Bytes& out, int natural) {
   return {};
 }
 
+// The recursive paths (folded -> instrs -> instr -> folded, block -> instrs -> instr -> block) go
+// through small functions only: what a level keeps live on the stack stays a few hundred bytes.
 Status Parser::folded(Bytes& out) {
   if (++depth_ > kMaxWatDepth) return err(peek(), fmt::format("instructions nested deeper than {}", kMaxWatDepth));
   IPVM_TRY_STATUS(expect(WatTok::kLParen));
   const WatToken& op = next();
   if (op.kind != WatTok::kKeyword) return unexpected(op);
-  if (op.text == "block" || op.text == "loop") {
-    IPVM_TRY(std::string label, label_def());
-    out.push_back(op.text == "block" ? 0x02 : 0x03);
-    IPVM_TRY_STATUS(block_type(out));
-    labels_.push_back(std::move(label));
-    IPVM_TRY_STATUS(instrs(out));
-    labels_.pop_back();
-    out.push_back(0x0b);
-  } else if (op.text == "if") {
-    IPVM_TRY(std::string label, label_def());
-    Bytes bt;
-    IPVM_TRY_STATUS(block_type(bt));
-    while (peek().kind == WatTok::kLParen && !is_kw(peek(1), "then")) IPVM_TRY_STATUS(folded(out));
-    out.push_back(0x04);
-    put_bytes(out, bt);
-    labels_.push_back(std::move(label));
-    IPVM_TRY_STATUS(expect_lparen_kw("then"));
-    IPVM_TRY_STATUS(instrs(out));
-    IPVM_TRY_STATUS(expect(WatTok::kRParen));
-    if (at_lparen_kw("else")) {
-      next();
-      next();
-      Bytes els;
-      IPVM_TRY_STATUS(instrs(els));
-      IPVM_TRY_STATUS(expect(WatTok::kRParen));
-      if (!els.empty()) out.push_back(0x05);  // an empty else is left out, as wabt does
-      put_bytes(out, els);
-    }
-    labels_.pop_back();
-    out.push_back(0x0b);
-  } else {
-    Bytes self;
-    IPVM_TRY_STATUS(plain(op, self));
-    while (peek().kind == WatTok::kLParen) IPVM_TRY_STATUS(folded(out));
-    put_bytes(out, self);
-  }
+  Status st = op.text == "block" || op.text == "loop" ? folded_block(op, out)
+              : op.text == "if"                       ? folded_if(out)
+                                                      : folded_plain(op, out);
+  if (!st) return st;
   --depth_;
   return expect(WatTok::kRParen);
 }
 
-Status Parser::plain(const WatToken& op, Bytes& out) {
+[[gnu::noinline]] Status Parser::folded_block(const WatToken& op, Bytes& out) {
+  labels_.push_back(peek().kind == WatTok::kId ? next().value : std::string());
+  out.push_back(op.text == "block" ? 0x02 : 0x03);
+  IPVM_TRY_STATUS(block_type(out));
+  IPVM_TRY_STATUS(instrs(out));
+  labels_.pop_back();
+  out.push_back(0x0b);
+  return {};
+}
+
+[[gnu::noinline]] Status Parser::folded_if(Bytes& out) {
+  std::string label = peek().kind == WatTok::kId ? next().value : std::string();
+  Bytes bt;
+  IPVM_TRY_STATUS(block_type(bt));
+  while (peek().kind == WatTok::kLParen && !is_kw(peek(1), "then")) IPVM_TRY_STATUS(folded(out));
+  out.push_back(0x04);
+  put_bytes(out, bt);
+  labels_.push_back(std::move(label));
+  IPVM_TRY_STATUS(expect_lparen_kw("then"));
+  IPVM_TRY_STATUS(instrs(out));
+  IPVM_TRY_STATUS(expect(WatTok::kRParen));
+  if (at_lparen_kw("else")) {
+    next();
+    next();
+    Bytes els;
+    IPVM_TRY_STATUS(instrs(els));
+    IPVM_TRY_STATUS(expect(WatTok::kRParen));
+    if (!els.empty()) out.push_back(0x05);  // an empty else is left out, as wabt does
+    put_bytes(out, els);
+  }
+  labels_.pop_back();
+  out.push_back(0x0b);
+  return {};
+}
+
+[[gnu::noinline]] Status Parser::folded_plain(const WatToken& op, Bytes& out) {
+  Bytes self;
+  IPVM_TRY_STATUS(plain(op, self));
+  while (peek().kind == WatTok::kLParen) IPVM_TRY_STATUS(folded(out));
+  put_bytes(out, self);
+  return {};
+}
+
+// A plain block / loop / if ... end.
+[[gnu::noinline]] Status Parser::plain_block(const WatToken& op, Bytes& out) {
+  if (++depth_ > kMaxWatDepth) return err(op, fmt::format("blocks nested deeper than {}", kMaxWatDepth));
+  uint8_t code = op.text == "block" ? 0x02 : op.text == "loop" ? 0x03 : 0x04;
+  labels_.push_back(peek().kind == WatTok::kId ? next().value : std::string());
+  out.push_back(code);
+  IPVM_TRY_STATUS(block_type(out));
+  IPVM_TRY_STATUS(instrs(out));
+  if (code == 0x04 && is_kw(peek(), "else")) {
+    next();
+    IPVM_TRY_STATUS(end_label(labels_.back()));
+    Bytes els;
+    IPVM_TRY_STATUS(instrs(els));
+    if (!els.empty()) out.push_back(0x05);
+    put_bytes(out, els);
+  }
+  IPVM_TRY_STATUS(expect_kw("end"));
+  IPVM_TRY_STATUS(end_label(labels_.back()));
+  labels_.pop_back();
+  out.push_back(0x0b);
+  --depth_;
+  return {};
+}
+
+[[gnu::noinline]] Status Parser::plain(const WatToken& op, Bytes& out) {
   const auto& table = op_table();
   auto it = table.find(op.text);
   if (it == table.end()) {
@@ -219,28 +252,7 @@ Status Parser::plain(const WatToken& op, Bytes& out) {
     return err(op, fmt::format("unknown operator '{}'", op.text));
   }
   const OpInfo& info = it->second;
-  if (info.imm == Imm::kBlock) {
-    if (++depth_ > kMaxWatDepth) return err(op, fmt::format("blocks nested deeper than {}", kMaxWatDepth));
-    IPVM_TRY(std::string label, label_def());
-    out.push_back(static_cast<uint8_t>(info.code));
-    IPVM_TRY_STATUS(block_type(out));
-    labels_.push_back(label);
-    IPVM_TRY_STATUS(instrs(out));
-    if (info.code == 0x04 && is_kw(peek(), "else")) {
-      next();
-      IPVM_TRY_STATUS(end_label(label));
-      Bytes els;
-      IPVM_TRY_STATUS(instrs(els));
-      if (!els.empty()) out.push_back(0x05);
-      put_bytes(out, els);
-    }
-    IPVM_TRY_STATUS(expect_kw("end"));
-    IPVM_TRY_STATUS(end_label(label));
-    labels_.pop_back();
-    out.push_back(0x0b);
-    --depth_;
-    return {};
-  }
+  if (info.imm == Imm::kBlock) return plain_block(op, out);
   if (info.imm == Imm::kSelect) {
     if (!at_lparen_kw("result")) {
       out.push_back(0x1b);

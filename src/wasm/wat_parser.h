@@ -130,9 +130,12 @@ class Parser {
   Status instrs(Bytes& out);      // until ')' or a block keyword (end / else)
   Status instr(Bytes& out);       // one plain or folded instruction
   Status folded(Bytes& out);      // at '('
+  Status folded_block(const WatToken& op, Bytes& out);
+  Status folded_if(Bytes& out);
+  Status folded_plain(const WatToken& op, Bytes& out);
+  Status plain_block(const WatToken& op, Bytes& out);  // block / loop / if ... end
   Status plain(const WatToken& op, Bytes& out);  // op consumed; reads its immediates
   Status block_type(Bytes& out);
-  Result<std::string> label_def();  // optional $id
   Status end_label(const std::string& label);
   Result<uint32_t> label_ref();
   Status memarg(Bytes& out, int natural);
