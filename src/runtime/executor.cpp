@@ -1,7 +1,6 @@
 #include "runtime/executor.h"
 
 #include <deque>
-#include <unordered_set>
 
 #include "base/utf8.h"
 #include "store/blocks.h"
@@ -12,8 +11,7 @@
 namespace ipvm::runtime {
 
 struct Executor::Pending {
-  ipld::Cid invocation;
-  Bytes invocation_bytes;
+  std::shared_ptr<const ucan::Invocation> invocation;  // its envelope bytes are stored as a block
   std::optional<Bytes> module_bytes;  // inline modules are stored with the invocation
   ipld::Cid module;
   std::shared_ptr<const Receipt> receipt;
@@ -63,7 +61,7 @@ Result<TaskOutcome> Executor::submit(ByteView invocation, const RunOptions& opts
 
 Result<TaskOutcome> Executor::run(std::shared_ptr<const ucan::Invocation> inv, const RunOptions& opts) {
   std::vector<Pending> pending;
-  IPVM_TRY(auto out, run_one(inv, opts, pending, false));
+  IPVM_TRY(auto out, run_one(inv, opts, pending, false, nullptr));
   IPVM_TRY_STATUS(commit(pending));
   return out;
 }
@@ -76,24 +74,29 @@ Result<std::vector<TaskOutcome>> Executor::run_batch(std::span<const std::shared
   outs.reserve(invs.size());
   // One read transaction finds which invocations the store has no answer for (neither by CID nor
   // by memo key); their run_one skips the store lookup.
-  std::unordered_set<ipld::Cid> unanswered;
+  // The memo keys computed here are handed on, so each is computed once.
+  std::vector<char> unanswered(invs.size(), 0);
+  std::vector<std::optional<ipld::Cid>> keys(invs.size());
+  for (size_t i = 0; i < invs.size(); ++i)
+    if (invs[i] && is_pure(invs[i]->cmd, invs[i]->nonce)) keys[i] = memo_key(invs[i]->cmd, invs[i]->args);
   if (opts.use_cache) {
     IPVM_TRY_STATUS(store_.read([&](store::sqlite::Db& db) -> Status {
-      for (const auto& inv : invs) {
-        if (!inv) continue;
-        IPVM_TRY(auto row, store::receipts::by_invocation(db, inv->cid()));
+      for (size_t i = 0; i < invs.size(); ++i) {
+        if (!invs[i]) continue;
+        IPVM_TRY(auto row, store::receipts::by_invocation(db, invs[i]->cid()));
         if (row) continue;
-        if (is_pure(inv->cmd, inv->nonce)) {
-          IPVM_TRY(auto memo, store::receipts::by_memo(db, memo_key(inv->cmd, inv->args)));
+        if (keys[i]) {
+          IPVM_TRY(auto memo, store::receipts::by_memo(db, *keys[i]));
           if (memo) continue;
         }
-        unanswered.insert(inv->cid());
+        unanswered[i] = 1;
       }
       return {};
     }));
   }
-  for (const auto& inv : invs) {
-    auto o = run_one(inv, opts, pending, inv && unanswered.count(inv->cid()) > 0);
+  for (size_t i = 0; i < invs.size(); ++i) {
+    const auto& inv = invs[i];
+    auto o = run_one(inv, opts, pending, unanswered[i] != 0, keys[i] ? &*keys[i] : nullptr);
     if (!o) {
       (void)commit(pending);
       return tl::unexpected(o.error());
@@ -179,7 +182,7 @@ GuestCall Executor::guest_call_for(const ucan::Invocation& inv, const WasmTask& 
 }
 
 Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocation>& inv, const RunOptions& opts,
-                                      std::vector<Pending>& pending, bool not_in_store) {
+                                      std::vector<Pending>& pending, bool not_in_store, const ipld::Cid* known_key) {
   const auto t0 = Clock::now();
   auto outcome = [&](std::shared_ptr<const Receipt> r, bool replayed) {
     return TaskOutcome{std::move(r), replayed, Clock::now() - t0};
@@ -188,7 +191,7 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
   const ipld::Cid& inv_cid = inv->cid();
   const bool pure = is_pure(inv->cmd, inv->nonce);
   std::optional<ipld::Cid> key;
-  if (pure) key = memo_key(inv->cmd, inv->args);
+  if (pure) key = known_key ? *known_key : memo_key(inv->cmd, inv->args);
   std::shared_ptr<const Receipt> memo_hit;
   if (opts.use_cache) {
     IPVM_TRY(auto prev, lookup(inv_cid, key ? &*key : nullptr, not_in_store));
@@ -200,8 +203,7 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
   rp.ran = inv_cid;
   rp.iat = now();
   Pending p;
-  p.invocation = inv_cid;
-  p.invocation_bytes = inv->envelope.bytes;
+  p.invocation = inv;
   ipld::Map meta;
 
   // Answers that depend on this node's state at the time (authority, which blocks it has, wall-clock
@@ -229,12 +231,12 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
     return finish(error_out(errname::kUnsupportedCommand,
                             fmt::format("this executor runs {} tasks, not {}", kWasmRunCmd, inv->cmd)),
                   std::nullopt);
-  auto task = parse_wasm_task(inv->args);
-  if (!task) return finish(error_out(errname::kInvalidTask, task.error().message), std::nullopt);
   auto limits = parse_limits(inv->meta, options_.default_limits);
   if (!limits) return finish(error_out(errname::kInvalidTask, limits.error().message), std::nullopt);
-
+  // A memo hit means these very {cmd, args} parsed and ran before, so they need no parsing now.
   if (memo_hit) return outcome(memo_hit, true);
+  auto task = parse_wasm_task(inv->args);
+  if (!task) return finish(error_out(errname::kInvalidTask, task.error().message), std::nullopt);
   meta.emplace_back("mod", ipld::Value::link(task->module));
 
   ipld::Value failure;
@@ -260,18 +262,20 @@ Status Executor::commit(std::vector<Pending>& pending) {
   if (pending.empty()) return {};
   auto st = store_.write([&](store::sqlite::Db& db) -> Status {
     for (const Pending& p : pending) {
-      IPVM_TRY_STATUS(store::blocks::put(db, p.invocation, p.invocation_bytes));
+      // Both CIDs were computed from these bytes in this process (decoded or signed here).
+      IPVM_TRY_STATUS(store::blocks::put_hashed(db, p.invocation->cid(), p.invocation->envelope.bytes));
       if (p.module_bytes) IPVM_TRY_STATUS(store::blocks::put(db, p.module, *p.module_bytes));
-      IPVM_TRY_STATUS(store::blocks::put(db, p.receipt->cid(), p.receipt->envelope.bytes));
+      IPVM_TRY_STATUS(store::blocks::put_hashed(db, p.receipt->cid(), p.receipt->envelope.bytes));
       if (p.indexed)
-        IPVM_TRY_STATUS(store::receipts::put(db, p.invocation, p.receipt->cid(), p.memo, p.receipt->iat.value_or(0)));
+        IPVM_TRY_STATUS(
+            store::receipts::put(db, p.invocation->cid(), p.receipt->cid(), p.memo, p.receipt->iat.value_or(0)));
     }
     return {};
   });
   if (!st) {
     // Nothing was stored: forget the answers so they are not served from memory either.
     for (const Pending& p : pending) {
-      by_invocation_.erase(p.invocation);
+      by_invocation_.erase(p.invocation->cid());
       if (p.memo) by_memo_.erase(*p.memo);
     }
   }

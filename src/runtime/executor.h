@@ -105,9 +105,10 @@ class Executor {
   struct Pending;
   Executor(store::Store& store, std::shared_ptr<const ucan::Signer> signer, ExecutorOptions options);
 
-  // `not_in_store`: the caller already knows the store has no receipt for it (caches are still asked).
+  // `not_in_store`: the caller already knows the store has no receipt for it (caches are still asked);
+  // `known_key`: its memo key, when the caller has computed it already.
   Result<TaskOutcome> run_one(const std::shared_ptr<const ucan::Invocation>& inv, const RunOptions& opts,
-                              std::vector<Pending>& pending, bool not_in_store);
+                              std::vector<Pending>& pending, bool not_in_store, const ipld::Cid* known_key);
   Status commit(std::vector<Pending>& pending);
   Result<std::shared_ptr<const Receipt>> load_receipt(const ipld::Cid& cid);
   Result<std::shared_ptr<const Receipt>> indexed(bool by_memo, const ipld::Cid& key);

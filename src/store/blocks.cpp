@@ -12,6 +12,11 @@ Result<bool> put(sqlite::Db& db, const ipld::Cid& cid, ByteView data) {
   if (!cid.is_valid()) return fail("store", "cannot store a block under an empty CID");
   auto ok = cid.verify(data);
   if (!ok) return failf("store", "block does not match its CID {}: {}", cid.to_string(), ok.error().message);
+  return put_hashed(db, cid, data);
+}
+
+Result<bool> put_hashed(sqlite::Db& db, const ipld::Cid& cid, ByteView data) {
+  if (!cid.is_valid()) return fail("store", "cannot store a block under an empty CID");
   if (is_identity(cid)) return false;
   Bytes key = cid.to_bytes();
   IPVM_TRY(sqlite::StmtRef s,

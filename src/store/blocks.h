@@ -15,6 +15,9 @@ namespace ipvm::store::blocks {
 // Verifies `data` against the CID's multihash and inserts it (a no-op if present).
 // Returns true if the block was new. Identity-hash CIDs are verified but not stored.
 Result<bool> put(sqlite::Db& db, const ipld::Cid& cid, ByteView data);
+// The same without hashing `data` again: only for a CID this process has just computed from these
+// very bytes (a token it signed or decoded), where verifying would hash the same bytes twice.
+Result<bool> put_hashed(sqlite::Db& db, const ipld::Cid& cid, ByteView data);
 Result<std::optional<Bytes>> get(sqlite::Db& db, const ipld::Cid& cid);
 Result<bool> has(sqlite::Db& db, const ipld::Cid& cid);
 Result<bool> remove(sqlite::Db& db, const ipld::Cid& cid);  // true if it was there

@@ -1,5 +1,8 @@
 #include "ucan/envelope.h"
 
+#include <cmath>
+
+#include "base/utf8.h"
 #include "ipld/dag_cbor.h"
 #include "ucan/did_key.h"
 
@@ -23,6 +26,40 @@ Result<size_t> second_element_offset(ByteView b) {
   }
   if (len > b.size() - head) return fail("envelope", "truncated signature");
   return head + len;
+}
+
+// What dag_cbor_decode would refuse in a Value the encoder writes as is (ipld/dag_cbor.h): NaN
+// and infinite floats, invalid UTF-8, keys out of canonical order, empty links, deep nesting.
+Status check_decodable(const ipld::Value& v, size_t depth) {
+  switch (v.kind()) {
+    case ipld::Kind::kFloat:
+      if (!std::isfinite(v.as_float())) return fail("envelope", "the payload holds a NaN or infinite float");
+      return {};
+    case ipld::Kind::kString:
+      if (!utf8_valid(v.as_string())) return fail("envelope", "the payload holds a string that is not UTF-8");
+      return {};
+    case ipld::Kind::kLink:
+      if (!v.as_link().is_valid()) return fail("envelope", "the payload holds an empty link");
+      return {};
+    case ipld::Kind::kList:
+      if (depth >= ipld::kMaxDepth) return fail("envelope", "the payload is nested too deeply");
+      for (const ipld::Value& x : v.as_list()) IPVM_TRY_STATUS(check_decodable(x, depth + 1));
+      return {};
+    case ipld::Kind::kMap: {
+      if (depth >= ipld::kMaxDepth) return fail("envelope", "the payload is nested too deeply");
+      const std::string* prev = nullptr;
+      for (const auto& [key, x] : v.as_map()) {
+        if (!utf8_valid(key)) return fail("envelope", "the payload holds a map key that is not UTF-8");
+        if (prev && !ipld::canonical_key_less(*prev, key))
+          return failf("envelope", "the payload's map keys are not in canonical order at \"{}\"", key);
+        prev = &key;
+        IPVM_TRY_STATUS(check_decodable(x, depth + 1));
+      }
+      return {};
+    }
+    default:
+      return {};
+  }
 }
 
 }  // namespace
@@ -89,21 +126,36 @@ Status verify_envelope(const Envelope& e) {
 }
 
 Result<Envelope> sign_envelope(const Signer& signer, std::string_view tag, ipld::Value payload) {
-  std::string spec, version;
-  if (!split_tag(tag, spec, version))
+  Envelope e;
+  if (!split_tag(tag, e.spec, e.version))
     return failf("envelope", "type tag '{}' is not of the form ucan/<type>@<version>", tag);
   if (!payload.is_map()) return fail("envelope", "the payload must be a map");
-  Bytes header = varsig_header(signer.alg());
-  ipld::Map sp;
-  sp.emplace_back("h", ipld::Value::bytes(header));
-  sp.emplace_back(std::string(tag), payload);
-  Bytes signed_bytes = ipld::dag_cbor_encode(ipld::Value::map(std::move(sp)));
-  Bytes sig = signer.sign(signed_bytes);
-  // [sig, sigpayload]: array head, bytes head, signature, then the already encoded payload.
-  Bytes out = ipld::dag_cbor_encode(ipld::Value::list({ipld::Value::bytes(sig), ipld::Value::null()}));
-  out.pop_back();  // drop the null placeholder (0xf6)
-  out.insert(out.end(), signed_bytes.begin(), signed_bytes.end());
-  return decode_envelope(out, SIZE_MAX);
+  // The token is built from bytes we write ourselves instead of being decoded again, so the
+  // payload is checked for what the strict decoder would refuse: a token we sign must read back.
+  IPVM_TRY_STATUS(check_decodable(payload, 2));  // under the envelope list and the SigPayload map
+  e.header = varsig_header(signer.alg());
+  IPVM_TRY(e.varsig, parse_varsig_header(e.header));
+  e.tag = std::string(tag);
+  // SigPayload {"h": header, tag: payload}: "h" sorts first (shorter than any "ucan/..." tag).
+  Bytes sp;
+  sp.reserve(256);
+  sp.push_back(0xa2);
+  ipld::dag_cbor_encode_into(ipld::Value::string("h"), sp);
+  ipld::dag_cbor_encode_into(ipld::Value::bytes(e.header), sp);
+  ipld::dag_cbor_encode_into(ipld::Value::string(e.tag), sp);
+  ipld::dag_cbor_encode_into(payload, sp);
+  e.signature = signer.sign(sp);
+  // [signature, sigpayload]
+  e.bytes.reserve(sp.size() + e.signature.size() + 4);
+  e.bytes.push_back(0x82);
+  ipld::dag_cbor_encode_into(ipld::Value::bytes(e.signature), e.bytes);
+  e.signed_offset = e.bytes.size();
+  e.bytes.insert(e.bytes.end(), sp.begin(), sp.end());
+  auto cid = ipld::Cid::of(ipld::codec::kDagCbor, e.bytes);
+  if (!cid) return failf("envelope", "cannot hash the token: {}", cid.error().message);
+  e.cid = std::move(*cid);
+  e.payload = std::move(payload);
+  return e;
 }
 
 }  // namespace ipvm::ucan

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "ipld/dag_cbor.h"
 #include "ipld/dag_json.h"
 
@@ -97,6 +99,58 @@ TEST(Receipt, RejectsMalformedPayloads) {
   ASSERT_TRUE(inv);
   EXPECT_FALSE(decode_receipt(inv->bytes));
   EXPECT_FALSE(decode_receipt(as_bytes("junk")));
+}
+
+// sign_envelope builds the token from the bytes it writes instead of decoding them again: every
+// field must equal what decoding those bytes gives.
+TEST(Receipt, SignedEnvelopeEqualsItsDecoding) {
+  auto signer = key();
+  ReceiptParams p;
+  p.ran = some_cid("inv");
+  p.out = ok_out(ipld::Value::map({{"s", ipld::Value::string("h\xc3\xa9")}, {"f", ipld::Value::float64(0.5)},
+                                   {"l", ipld::Value::list({ipld::Value::link(some_cid("x")), ipld::Value()})}}));
+  p.meta = ipld::Value::map({{"fuel", ipld::Value::integer(7)}, {"stdout", ipld::Value::string("hi")}});
+  p.iat = 1;
+  auto r = sign_receipt(signer, p);
+  ASSERT_TRUE(r) << r.error().to_string();
+  auto e = ucan::decode_envelope(r->envelope.bytes);
+  ASSERT_TRUE(e) << e.error().to_string();
+  EXPECT_EQ(e->cid, r->envelope.cid);
+  EXPECT_EQ(e->signature, r->envelope.signature);
+  EXPECT_EQ(e->header, r->envelope.header);
+  EXPECT_EQ(e->tag, r->envelope.tag);
+  EXPECT_EQ(e->spec, r->envelope.spec);
+  EXPECT_EQ(e->version, r->envelope.version);
+  EXPECT_EQ(e->signed_offset, r->envelope.signed_offset);
+  EXPECT_EQ(e->payload, r->envelope.payload);
+  EXPECT_EQ(e->varsig.alg, r->envelope.varsig.alg);
+  EXPECT_TRUE(ucan::verify_envelope(*e));
+}
+
+// What would not decode again is refused at signing, so no unreadable receipt is ever stored.
+TEST(Receipt, RefusesPayloadsThatWouldNotDecode) {
+  auto signer = key();
+  ipld::Value nested = ipld::Value::integer(1);
+  for (size_t i = 0; i < ipld::kMaxDepth; ++i) nested = ipld::Value::list({nested});
+  const ipld::Value bad[] = {
+      ipld::Value::float64(std::nan("")),
+      ipld::Value::float64(-HUGE_VAL),
+      ipld::Value::string("\xff"),
+      ipld::Value::map_presorted({{"bb", ipld::Value()}, {"a", ipld::Value()}}),
+      ipld::Value::map_presorted({{"a", ipld::Value()}, {"a", ipld::Value()}}),
+      ipld::Value::link(ipld::Cid()),
+      nested,
+  };
+  for (size_t i = 0; i < std::size(bad); ++i) {
+    ReceiptParams p;
+    p.ran = some_cid("inv");
+    p.out = ok_out(bad[i]);
+    auto r = sign_receipt(signer, p);
+    EXPECT_FALSE(r) << "case " << i;
+    if (!r) {
+      EXPECT_EQ(r.error().kind, "envelope");
+    }
+  }
 }
 
 }  // namespace

@@ -67,6 +67,24 @@ TEST(Store, PutVerifiesTheHash) {
   EXPECT_FALSE(store->put(Cid(), block_bytes(1)));
 }
 
+TEST(Store, PutHashedStoresWithoutRehashing) {
+  TempDir dir;
+  auto store = open_ok(dir.db());
+  bool added = false, again = true;
+  ASSERT_TRUE(store->write([&](sqlite::Db& db) -> Status {
+    IPVM_TRY(added, blocks::put_hashed(db, block_cid(3), block_bytes(3)));
+    IPVM_TRY(again, blocks::put_hashed(db, block_cid(3), block_bytes(3)));
+    return {};
+  }));
+  EXPECT_TRUE(added);
+  EXPECT_FALSE(again);
+  EXPECT_EQ(*store->get(block_cid(3)), block_bytes(3));
+  ASSERT_FALSE(store->write([](sqlite::Db& db) -> Status {
+    IPVM_TRY_STATUS(blocks::put_hashed(db, Cid(), block_bytes(1)));  // an empty CID is still refused
+    return {};
+  }));
+}
+
 TEST(Store, AnyCodecAndHash) {
   TempDir dir;
   auto store = open_ok(dir.db());
