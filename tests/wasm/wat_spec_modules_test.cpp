@@ -1,6 +1,7 @@
-// The strong positive test of the text-format compiler: every top-level `(module ...)` written in
-// text in the official suite's non-SIMD .wast files is compiled with wat_to_wasm and compared with
-// the binary that wabt's wast2json made of the same module.
+// The strong positive test of the text-format compiler: every `(module ...)` written in text in the
+// official suite's non-SIMD .wast files (top-level ones, and the modules of assert_invalid,
+// assert_trap, assert_unlinkable, assert_uninstantiable) is compiled with wat_to_wasm and compared
+// with the binary that wabt's wast2json made of the same module.
 //
 // What is compared: the sections, byte for byte, except custom sections (wast2json writes none by
 // default, but they carry no semantics) and the data count section (section 12), whose presence is
@@ -69,6 +70,7 @@ struct TextModule {
   std::string text;
   uint32_t line = 0;
   bool is_text = false;  // false: (module binary ...) / (module quote ...)
+  std::string assertion;  // "assert_invalid" etc. for an assertion's module; "" at top level
 };
 
 // The top-level module forms of a .wast, in order.
@@ -94,14 +96,25 @@ std::vector<TextModule> top_level_modules(const std::string& source, std::string
         return out;
       }
     }
-    if (t[i + 1].kind == WatTok::kKeyword && t[i + 1].text == "module") {
-      size_t k = i + 2;
+    // A module form: top-level, or the module of an assertion (assert_invalid, assert_trap, ...).
+    size_t at = i;
+    if (t[i + 1].kind == WatTok::kKeyword && t[i + 1].text.starts_with("assert_") && t[i + 2].kind == WatTok::kLParen &&
+        t[i + 3].kind == WatTok::kKeyword && t[i + 3].text == "module")
+      at = i + 2;
+    if (t[at + 1].kind == WatTok::kKeyword && t[at + 1].text == "module") {
+      size_t mend = at;
+      for (int depth = 0;; ++mend) {
+        if (t[mend].kind == WatTok::kLParen) ++depth;
+        if (t[mend].kind == WatTok::kRParen && --depth == 0) break;
+      }
+      size_t k = at + 2;
       if (t[k].kind == WatTok::kId) ++k;
       TextModule m;
-      m.line = t[i].line;
+      m.line = t[at].line;
       m.is_text = !(t[k].kind == WatTok::kKeyword && (t[k].text == "binary" || t[k].text == "quote"));
-      size_t from = static_cast<size_t>(t[i].text.data() - source.data());
-      size_t to = static_cast<size_t>(t[end].text.data() - source.data()) + 1;
+      m.assertion = at != i ? std::string(t[i + 1].text) : std::string();
+      size_t from = static_cast<size_t>(t[at].text.data() - source.data());
+      size_t to = static_cast<size_t>(t[mend].text.data() - source.data()) + 1;
       m.text = source.substr(from, to - from);
       out.push_back(std::move(m));
     }
@@ -119,7 +132,7 @@ std::vector<std::string> module_files(const fs::path& json_path) {
   if (ec || !doc.is_object()) return files;
   for (const auto& c : doc.as_object().at("commands").as_array()) {
     const auto& o = c.as_object();
-    if (o.at("type").as_string() == "module") files.emplace_back(o.at("filename").as_string().c_str());
+    if (o.contains("filename")) files.emplace_back(o.at("filename").as_string().c_str());
   }
   return files;
 }
@@ -129,7 +142,7 @@ TEST(WatSpecModules, EveryTextModuleOfTheSuiteMatchesWast2json) {
   fs::path suite = fs::path(IPVM_CONFORMANCE_DIR) / "wasm-testsuite";
   fs::path out = fs::path(IPVM_BINARY_DIR) / "spec-wat";
   fs::create_directories(out);
-  size_t compared = 0, files = 0;
+  size_t compared = 0, files = 0, n_valid = 0, n_invalid = 0;
   std::vector<std::string> problems;
   for (const auto& entry : fs::directory_iterator(suite)) {
     std::string name = entry.path().stem().string();
@@ -171,25 +184,30 @@ TEST(WatSpecModules, EveryTextModuleOfTheSuiteMatchesWast2json) {
       auto theirs = read_file((out / binaries[i]).string());
       ASSERT_TRUE(theirs) << theirs.error().to_string();
       ++compared;
-      if (std::string d = first_difference(*ours, *theirs); !d.empty()) {
+      // One deliberate difference: `select (result)` (no types) is 0x1c 0x00 as the spec says;
+      // wabt writes a plain 0x1b. Both are invalid, for different reasons.
+      bool known = where == "select.wast:324";
+      if (std::string d = first_difference(*ours, *theirs); !d.empty() && !known) {
         problems.push_back(fmt::format("{}: {}", where, d));
         continue;
       }
+      // Top-level modules and those of assert_trap / assert_unlinkable / assert_uninstantiable
+      // are valid; those of assert_invalid are not.
+      bool want_valid = modules[i].assertion != "assert_invalid";
       auto decoded = decode_module(*ours);
-      if (!decoded) {
-        problems.push_back(fmt::format("{}: ours does not decode: {}", where, decoded.error().to_string()));
-        continue;
-      }
-      if (auto st = validate_module(*decoded); !st)
-        problems.push_back(fmt::format("{}: ours does not validate: {}", where, st.error().to_string()));
+      bool valid = decoded && validate_module(*decoded).has_value();
+      if (valid != want_valid)
+        problems.push_back(fmt::format("{}: ours is {}valid ({})", where, valid ? "" : "in", modules[i].assertion));
+      ++(want_valid ? n_valid : n_invalid);
     }
   }
   EXPECT_EQ(files, 90u);
   std::string shown;
   for (size_t i = 0; i < problems.size() && i < 60; ++i) shown += problems[i] + "\n";
   EXPECT_TRUE(problems.empty()) << problems.size() << " problem(s), " << compared << " modules compared:\n" << shown;
-  EXPECT_GT(compared, 1000u);
-  std::printf("text modules compared with wast2json: %zu (in %zu files)\n", compared, files);
+  EXPECT_GT(n_valid, 1000u);
+  std::printf("text modules compared with wast2json: %zu in %zu files (%zu valid ones, %zu of assert_invalid)\n",
+              compared, files, n_valid, n_invalid);
 }
 
 }  // namespace
