@@ -292,6 +292,7 @@ Status Parser::folded(Bytes& out) {
         IPVM_TRY(uint32_t l, label_ref());
         ls.push_back(l);
       }
+      if (ls.empty() && peek().kind == WatTok::kAtom) return tl::unexpected(u32().error());  // says what is wrong with it
       if (ls.empty()) return err(peek(), fmt::format("unexpected token '{}', expected a label", peek().text));
       put_u32(out, ls.size() - 1);
       for (uint32_t l : ls) put_u32(out, l);
@@ -389,6 +390,8 @@ Status Parser::folded(Bytes& out) {
                     : info.imm == Imm::kI64 ? wat_parse_int(t.text, 64)
                     : info.imm == Imm::kF32 ? wat_parse_f32(t.text)
                                             : wat_parse_f64(t.text);
+      if (n.error == "unexpected token" && t.kind == WatTok::kKeyword)
+        return err(t, fmt::format("unexpected token '{}', expected a number", t.text));
       if (n.error == "unexpected token")  // the reference interpreter's wording for a bad literal
         return err(t, fmt::format("unknown operator: '{}' is not a valid {} literal", t.text, op.text.substr(0, 3)));
       if (!n.error.empty()) return err(t, fmt::format("{}: '{}'", n.error, t.text));

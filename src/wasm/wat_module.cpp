@@ -118,7 +118,9 @@ Result<uint32_t> Parser::u32() {
   const WatToken& t = peek();
   if (t.kind != WatTok::kAtom) return err(t, fmt::format("unexpected token '{}', expected a number", t.text));
   WatNumber n = wat_parse_unsigned(t.text, 32);
-  if (!n.error.empty()) return err(t, n.error);
+  if (n.error == "unexpected token")  // the reference interpreter's wording for a malformed atom
+    return err(t, fmt::format("unknown operator: '{}' is not a valid number", t.text));
+  if (!n.error.empty()) return err(t, fmt::format("{}: '{}'", n.error, t.text));
   next();
   return static_cast<uint32_t>(n.bits);
 }
