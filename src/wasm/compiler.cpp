@@ -110,6 +110,49 @@ const Variants& variants() {
   return v;
 }
 
+// Accumulator variants (ops.h): acc_a[op] reads its first slot operand (a, an address, a stored
+// value or a tested value) from acc, acc_b[op] its second; IOp::kCount: no such variant.
+struct AccVariants {
+  std::array<IOp, static_cast<size_t>(IOp::kCount)> a, b;
+};
+
+AccVariants build_acc_variants() {
+  AccVariants v;
+  v.a.fill(IOp::kCount);
+  v.b.fill(IOp::kCount);
+  auto set = [](auto& t, IOp from, IOp to) { t[static_cast<size_t>(from)] = to; };
+#define ACC_AB(Name, code, T, R, expr) set(v.a, IOp::k##Name, IOp::k##Name##A); set(v.b, IOp::k##Name, IOp::k##Name##B);
+  IPVM_BINOPS(ACC_AB)
+#undef ACC_AB
+#define ACC_IMM(Name, T, R, expr) set(v.a, IOp::k##Name##Imm, IOp::k##Name##ImmA);
+  IPVM_IMMOPS(ACC_IMM)
+#undef ACC_IMM
+#define ACC_LOAD(Name, code, N, CT, R) set(v.a, IOp::k##Name, IOp::k##Name##A);
+  IPVM_LOADS(ACC_LOAD)
+#undef ACC_LOAD
+#define ACC_STORE(Name, code, N) set(v.a, IOp::k##Name, IOp::k##Name##V); set(v.a, IOp::k##Name##AI, IOp::k##Name##AIV);
+  IPVM_STORES(ACC_STORE)
+#undef ACC_STORE
+#define ACC_BR(Name, T, expr)                              \
+  set(v.a, IOp::kBrIf##Name, IOp::kBrIf##Name##A);         \
+  set(v.a, IOp::kBrIf##Name##Imm, IOp::kBrIf##Name##ImmA); \
+  set(v.a, IOp::kBrIf##Name##Loop, IOp::kBrIf##Name##LoopA); \
+  set(v.a, IOp::kBrIf##Name##ImmLoop, IOp::kBrIf##Name##ImmLoopA);
+  IPVM_CMPOPS(ACC_BR)
+#undef ACC_BR
+  set(v.a, IOp::kBrIfNz, IOp::kBrIfNzA);
+  set(v.a, IOp::kBrIfZ, IOp::kBrIfZA);
+  set(v.a, IOp::kBrIfNzLoop, IOp::kBrIfNzLoopA);
+  set(v.a, IOp::kBrIfAndNz, IOp::kBrIfAndNzA);
+  set(v.a, IOp::kBrIfAndZ, IOp::kBrIfAndZA);
+  return v;
+}
+
+const AccVariants& acc_variants() {
+  static const AccVariants v = build_acc_variants();
+  return v;
+}
+
 enum class CtlKind : uint8_t { kFunc, kBlock, kLoop, kIf };
 
 struct Ctl {
@@ -168,6 +211,7 @@ class FuncCompiler {
     regions_.clear();
     bad_ = false;
     last_copy_ = -1;
+    acc_ = prev_acc_ = -1;
     after_label_ = false;
     zero_known_.assign(nl_, 1);
     std::fill_n(zero_known_.begin(), fc.num_params, 0);
@@ -197,11 +241,23 @@ class FuncCompiler {
     w_.push_back(static_cast<uint32_t>(handlers_[static_cast<int>(o)]));
     last_ = LastOp{};
     last_copy_ = -1;
+    prev_acc_ = acc_;
+    acc_ = -1;
+  }
+  // Emits `o`, or its accumulator variant when the slot it reads first (a) or second (b) is the
+  // one the previous instruction just produced.
+  void op_acc(IOp o, uint32_t a, int64_t b = -1) {
+    const AccVariants& av = acc_variants();
+    IOp v = IOp::kCount;
+    if (acc_ >= 0 && a == acc_) v = av.a[static_cast<size_t>(o)];
+    if (v == IOp::kCount && acc_ >= 0 && b == acc_) v = av.b[static_cast<size_t>(o)];
+    op(v == IOp::kCount ? o : v);
   }
   // The current position as a branch target: nothing emitted before may be merged with what
   // follows.
   uint32_t label_here() {
     last_copy_ = -1;
+    acc_ = prev_acc_ = -1;
     after_label_ = true;
     return here();
   }
@@ -396,7 +452,7 @@ class FuncCompiler {
         uint32_t a = last_.a;
         drop_last();
         pop();
-        op(negate ? IOp::kBrIfNz : IOp::kBrIfZ);
+        op_acc(negate ? IOp::kBrIfNz : IOp::kBrIfZ, a);
         u(a);
         u(0);
         return here() - 1;
@@ -405,7 +461,7 @@ class FuncCompiler {
         LastOp l = last_;
         drop_last();
         pop();
-        op(negate ? IOp::kBrIfAndZ : IOp::kBrIfAndNz);
+        op_acc(negate ? IOp::kBrIfAndZ : IOp::kBrIfAndNz, l.a);
         u(l.a);
         u(l.b);
         u(0);
@@ -418,7 +474,7 @@ class FuncCompiler {
         pop();
         // Variant order in ops.h: BrIf<C>, BrIf<C>Imm, BrIf<C>Loop, BrIf<C>ImmLoop.
         int variant = (l.has_imm ? 1 : 0) + (to_loop ? 2 : 0);
-        op(static_cast<IOp>(static_cast<int>(var.br[cmp]) + variant));
+        op_acc(static_cast<IOp>(static_cast<int>(var.br[cmp]) + variant), l.a);
         u(l.a);
         u(l.b);
         u(0);
@@ -427,7 +483,7 @@ class FuncCompiler {
     }
     uint32_t c = top_loc();
     pop();
-    op(negate ? IOp::kBrIfZ : to_loop ? IOp::kBrIfNzLoop : IOp::kBrIfNz);
+    op_acc(negate ? IOp::kBrIfZ : to_loop ? IOp::kBrIfNzLoop : IOp::kBrIfNz, c);
     u(c);
     u(0);
     return here() - 1;
@@ -438,6 +494,8 @@ class FuncCompiler {
     if (!code_.offsets.empty() && code_.offsets.back().first == static_cast<uint32_t>(last_.start))
       code_.offsets.pop_back();
     last_ = LastOp{};
+    acc_ = prev_acc_;  // acc holds what the instruction before the removed one produced
+    prev_acc_ = -1;
   }
 
   void binary(uint8_t opc, const OpInfo& info) {
@@ -470,6 +528,7 @@ class FuncCompiler {
       u(l.b);
       if (l.has_imm) u(l.off);
       push_slot(d);
+      acc_ = d;
       return;
     }
     Entry& b = vs_.back();
@@ -484,12 +543,13 @@ class FuncCompiler {
         pop();
         uint32_t d = slot(h());
         int64_t start = here();
-        op(immop);
+        op_acc(immop, a);
         u(d);
         u(a);
         u(imm);
         push_slot(d);
         last_ = LastOp{start, start + 1, opc, true, a, imm};
+        acc_ = d;
         return;
       }
     }
@@ -498,12 +558,13 @@ class FuncCompiler {
     pop(2);
     uint32_t d = slot(h());
     int64_t start = here();
-    op(info.op);
+    op_acc(info.op, al, bl);
     u(d);
     u(al);
     u(bl);
     push_slot(d);
     last_ = LastOp{start, start + 1, opc, false, al, bl};
+    acc_ = d;
   }
   void unary(IOp o, uint8_t opc) {
     uint32_t a = top_loc();
@@ -515,6 +576,7 @@ class FuncCompiler {
     u(a);
     push_slot(d);
     last_ = LastOp{start, start + 1, opc, false, a, 0};
+    acc_ = d;
   }
 
   bool step(Reader& r) {
@@ -775,6 +837,7 @@ class FuncCompiler {
           if (vs_[i].kind == Entry::kSlot && vs_[i].loc == x) hazard = true;
         if (!hazard && top_is_fresh_result()) {
           w_[static_cast<size_t>(last_.dst_word)] = x;  // compute straight into the local
+          if (acc_ == static_cast<int64_t>(slot(h() - 1))) acc_ = x;
           last_ = LastOp{};
         } else {
           protect_local(x, h() - 1);
@@ -934,18 +997,20 @@ class FuncCompiler {
           u(ma.offset);
           push_slot(d);
           last_ = LastOp{start, start + 1, opc, true, l.a, l.b, ma.offset};
+          acc_ = d;
           return true;
         }
         uint32_t a = top_loc();
         pop();
         uint32_t d = slot(h());
         int64_t start = here();
-        op(o);
+        op_acc(o, a);
         u(d);
         u(a);
         u(ma.offset);
         push_slot(d);
         last_ = LastOp{start, start + 1, opc, false, a, ma.offset};
+        acc_ = d;
       } else {
         if (h() < 2) return false;
         // Store<Name>K / <Name>AIK: the value is a constant that fits a sign-extended immediate.
@@ -984,7 +1049,7 @@ class FuncCompiler {
             drop_last();
             uint32_t v = top_loc();  // may emit a constant into the value's own slot
             pop(2);
-            op(ai(o));
+            op_acc(ai(o), v);
             u(l.a);
             u(l.b);
             u(v);
@@ -995,7 +1060,7 @@ class FuncCompiler {
         uint32_t v = top_loc();
         uint32_t a = top_loc(1);
         pop(2);
-        op(o);
+        op_acc(o, v);
         u(a);
         u(v);
         u(ma.offset);
@@ -1164,6 +1229,9 @@ class FuncCompiler {
   // Until the first label, declared locals not yet written are known to be zero.
   bool after_label_ = false;
   std::vector<uint8_t> zero_known_;
+  // The slot whose value acc holds after the last emitted instruction (-1: none), and the same
+  // before it (for when the last one is removed by a fusion).
+  int64_t acc_ = -1, prev_acc_ = -1;
   int64_t last_copy_ = -1;  // start of the last emitted Copy, while it may still become a Copy2
   uint32_t at_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> regions_;  // open fuel regions: (cost word, cost)

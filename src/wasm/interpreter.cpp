@@ -131,6 +131,7 @@ RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
   const uint32_t* next_pc = nullptr;
 
   int64_t fuel = 0;
+  uint64_t acc = 0;
   {
     int64_t chunk = std::min(ex->fuel_left_, kFuelChunk);
     if (chunk < 0) chunk = 0;
@@ -176,10 +177,17 @@ RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
 #define GET_s64(i) static_cast<int64_t>(SL(i))
 #define GET_f32(i) std::bit_cast<float>(static_cast<uint32_t>(SL(i)))
 #define GET_f64(i) std::bit_cast<double>(SL(i))
-#define PUT_R32(i, v) SL(i) = static_cast<uint64_t>(static_cast<uint32_t>(v))
-#define PUT_R64(i, v) SL(i) = static_cast<uint64_t>(v)
-#define PUT_F32(i, v) SL(i) = canon_f32(v)
-#define PUT_F64(i, v) SL(i) = canon_f64(v)
+// Results go to their slot and to acc (see ops.h: the next instruction may read acc).
+#define PUT_R32(i, v) SL(i) = acc = static_cast<uint64_t>(static_cast<uint32_t>(v))
+#define PUT_R64(i, v) SL(i) = acc = static_cast<uint64_t>(v)
+#define PUT_F32(i, v) SL(i) = acc = canon_f32(v)
+#define PUT_F64(i, v) SL(i) = acc = canon_f64(v)
+#define ACC_u32 static_cast<uint32_t>(acc)
+#define ACC_s32 static_cast<int32_t>(static_cast<uint32_t>(acc))
+#define ACC_u64 acc
+#define ACC_s64 static_cast<int64_t>(acc)
+#define ACC_f32 std::bit_cast<float>(static_cast<uint32_t>(acc))
+#define ACC_f64 std::bit_cast<double>(acc)
 #define PUT_s32(i, v) PUT_R32(i, static_cast<int32_t>(v))
 #define PUT_u32(i, v) PUT_R32(i, static_cast<uint32_t>(v))
 #define PUT_s64(i, v) PUT_R64(i, static_cast<int64_t>(v))
@@ -514,6 +522,21 @@ L_I64RemU: {
   }
   IPVM_BINOPS(IPVM_BIN_HANDLER)
 #undef IPVM_BIN_HANDLER
+#define IPVM_BIN_ACC_HANDLER(Name, op, T, R, expr) \
+  L_##Name##A : {                                  \
+    T a = ACC_##T;                                 \
+    T b = GET_##T(3);                              \
+    PUT_##R(1, (expr));                            \
+    NEXT(4);                                       \
+  }                                                \
+  L_##Name##B : {                                  \
+    T a = GET_##T(2);                              \
+    T b = ACC_##T;                                 \
+    PUT_##R(1, (expr));                            \
+    NEXT(4);                                       \
+  }
+  IPVM_BINOPS(IPVM_BIN_ACC_HANDLER)
+#undef IPVM_BIN_ACC_HANDLER
 
 #define IPVM_UN_HANDLER(Name, op, T, R, expr) \
   L_##Name : {                                \
@@ -535,6 +558,17 @@ L_I64RemU: {
   }
   IPVM_LOADS(IPVM_LOAD_HANDLER)
 #undef IPVM_LOAD_HANDLER
+#define IPVM_LOAD_ACC_HANDLER(Name, op, N, CT, R)                         \
+  L_##Name##A : {                                                         \
+    uint64_t ea = uint64_t{ACC_u32} + pc[3];                              \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CT v;                                                                 \
+    std::memcpy(&v, mem + ea, (N));                                       \
+    PUT_##R(1, v);                                                        \
+    NEXT(4);                                                              \
+  }
+  IPVM_LOADS(IPVM_LOAD_ACC_HANDLER)
+#undef IPVM_LOAD_ACC_HANDLER
 
 #define IPVM_STORE_HANDLER(Name, op, N)                                   \
   L_##Name : {                                                            \
@@ -546,6 +580,23 @@ L_I64RemU: {
   }
   IPVM_STORES(IPVM_STORE_HANDLER)
 #undef IPVM_STORE_HANDLER
+#define IPVM_STORE_ACC_HANDLER(Name, op, N)                               \
+  L_##Name##V : {                                                         \
+    uint64_t ea = uint64_t{GET_u32(1)} + pc[3];                           \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    uint64_t v = acc;                                                     \
+    std::memcpy(mem + ea, &v, (N));                                       \
+    NEXT(4);                                                              \
+  }                                                                       \
+  L_##Name##AIV : {                                                       \
+    uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(1) + pc[2])} + pc[4]; \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    uint64_t v = acc;                                                     \
+    std::memcpy(mem + ea, &v, (N));                                       \
+    NEXT(5);                                                              \
+  }
+  IPVM_STORES(IPVM_STORE_ACC_HANDLER)
+#undef IPVM_STORE_ACC_HANDLER
 
 #define IPVM_TRUNC_HANDLER(Name, op, FT, IT, lo, hi)               \
   L_##Name : {                                                     \
@@ -576,6 +627,15 @@ L_I64RemU: {
   }
   IPVM_IMMOPS(IPVM_IMM_HANDLER)
 #undef IPVM_IMM_HANDLER
+#define IPVM_IMM_ACC_HANDLER(Name, T, R, expr)                          \
+  L_##Name##ImmA : {                                                    \
+    T a = ACC_##T;                                                      \
+    T b = static_cast<T>(static_cast<int64_t>(static_cast<int32_t>(pc[3]))); \
+    PUT_##R(1, (expr));                                                 \
+    NEXT(4);                                                            \
+  }
+  IPVM_IMMOPS(IPVM_IMM_ACC_HANDLER)
+#undef IPVM_IMM_ACC_HANDLER
 
 // A taken branch to a loop header executes the header's Fuel instruction inline.
 #define TAKE_LOOP_BRANCH(t)            \
@@ -618,6 +678,66 @@ L_I64RemU: {
   }
   IPVM_CMPOPS(IPVM_BR_HANDLER)
 #undef IPVM_BR_HANDLER
+#define IPVM_BR_ACC_HANDLER(Name, T, expr)                              \
+  L_BrIf##Name##A : {                                                   \
+    T a = ACC_##T;                                                      \
+    T b = GET_##T(2);                                                   \
+    if (expr) {                                                         \
+      pc = words + pc[3];                                               \
+      DISPATCH();                                                       \
+    }                                                                   \
+    NEXT(4);                                                            \
+  }                                                                     \
+  L_BrIf##Name##ImmA : {                                                \
+    T a = ACC_##T;                                                      \
+    T b = static_cast<T>(static_cast<int64_t>(static_cast<int32_t>(pc[2]))); \
+    if (expr) {                                                         \
+      pc = words + pc[3];                                               \
+      DISPATCH();                                                       \
+    }                                                                   \
+    NEXT(4);                                                            \
+  }                                                                     \
+  L_BrIf##Name##LoopA : {                                               \
+    T a = ACC_##T;                                                      \
+    T b = GET_##T(2);                                                   \
+    if (expr) TAKE_LOOP_BRANCH(pc[3]);                                  \
+    NEXT(4);                                                            \
+  }                                                                     \
+  L_BrIf##Name##ImmLoopA : {                                            \
+    T a = ACC_##T;                                                      \
+    T b = static_cast<T>(static_cast<int64_t>(static_cast<int32_t>(pc[2]))); \
+    if (expr) TAKE_LOOP_BRANCH(pc[3]);                                  \
+    NEXT(4);                                                            \
+  }
+  IPVM_CMPOPS(IPVM_BR_ACC_HANDLER)
+#undef IPVM_BR_ACC_HANDLER
+L_BrIfNzA:
+  if (ACC_u32) {
+    pc = words + pc[2];
+    DISPATCH();
+  }
+  NEXT(3);
+L_BrIfZA:
+  if (!ACC_u32) {
+    pc = words + pc[2];
+    DISPATCH();
+  }
+  NEXT(3);
+L_BrIfNzLoopA:
+  if (ACC_u32) TAKE_LOOP_BRANCH(pc[2]);
+  NEXT(3);
+L_BrIfAndNzA:
+  if (ACC_u32 & pc[2]) {
+    pc = words + pc[3];
+    DISPATCH();
+  }
+  NEXT(4);
+L_BrIfAndZA:
+  if (!(ACC_u32 & pc[2])) {
+    pc = words + pc[3];
+    DISPATCH();
+  }
+  NEXT(4);
 
 L_BrLoop:
   TAKE_LOOP_BRANCH(pc[1]);

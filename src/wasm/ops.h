@@ -296,13 +296,27 @@ namespace ipvm::wasm {
   X(I32AddLoad) X(I32AddLoadAI)    /* d a addr offset | d a addr imm offset: d = a + load(...) */ \
   X(F64AddLoad) X(F64AddLoadAI)                                                        \
   X(F64SubLoad) X(F64SubLoadAI)                                                        \
-  X(F64MulLoad) X(F64MulLoadAI)
+  X(F64MulLoad) X(F64MulLoadAI)                                                        \
+  /* Accumulator variants: every value-producing handler also leaves its result in a register  \
+     (acc). When the instruction right before (no label between) produced an operand, the       \
+     consumer reads it from acc instead of its slot, off the store-to-load path. Same operands. */ \
+  IPVM_BINOPS(IPVM_IOP_ACC_AB)     /* <Name>A / <Name>B: a / b from acc */             \
+  IPVM_IMMOPS(IPVM_IOP_ACC_IMM)    /* <Name>ImmA: a from acc */                        \
+  IPVM_LOADS(IPVM_IOP_ACC_LOAD)    /* <Name>A: the address from acc */                 \
+  IPVM_STORES(IPVM_IOP_ACC_STORE)  /* <Name>V / <Name>AIV: the value from acc */       \
+  IPVM_CMPOPS(IPVM_IOP_ACC_BR)     /* BrIf<Name>[Imm][Loop]A: a from acc */            \
+  X(BrIfNzA) X(BrIfZA) X(BrIfNzLoopA) X(BrIfAndNzA) X(BrIfAndZA) /* the tested value from acc */
 
 #define IPVM_IOP_IMM(name, a, b, c) X_IOP(name##Imm)
 #define IPVM_IOP_BR(name, a, b) X_IOP(BrIf##name) X_IOP(BrIf##name##Imm) X_IOP(BrIf##name##Loop) X_IOP(BrIf##name##ImmLoop)
 #define IPVM_IOP_LOADAI(name, a, b, c, d) X_IOP(name##AI)
 #define IPVM_IOP_STOREAI(name, a, b) X_IOP(name##AI)
 #define IPVM_IOP_STOREK(name, a, b) X_IOP(name##K) X_IOP(name##AIK)
+#define IPVM_IOP_ACC_AB(name, a, b, c, d) X_IOP(name##A) X_IOP(name##B)
+#define IPVM_IOP_ACC_IMM(name, a, b, c) X_IOP(name##ImmA)
+#define IPVM_IOP_ACC_LOAD(name, a, b, c, d) X_IOP(name##A)
+#define IPVM_IOP_ACC_STORE(name, a, b) X_IOP(name##V) X_IOP(name##AIV)
+#define IPVM_IOP_ACC_BR(name, a, b) X_IOP(BrIf##name##A) X_IOP(BrIf##name##ImmA) X_IOP(BrIf##name##LoopA) X_IOP(BrIf##name##ImmLoopA)
 #define IPVM_IOP_FROM_LIST3(name, a, b) X_IOP(name)
 #define IPVM_IOP_FROM_LIST4(name, a, b, c) X_IOP(name)
 #define IPVM_IOP_FROM_LIST5(name, a, b, c, d) X_IOP(name)
