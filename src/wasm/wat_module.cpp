@@ -125,48 +125,30 @@ Result<uint32_t> Parser::u32() {
   return static_cast<uint32_t>(n.bits);
 }
 
-Result<uint8_t> Parser::valtype() {
+// One keyword of a small set, mapped to its type byte.
+Result<uint8_t> Parser::keyword_byte(std::initializer_list<std::pair<std::string_view, uint8_t>> choices,
+                                     std::string_view what) {
   const WatToken& t = peek();
   if (t.kind == WatTok::kKeyword) {
-    uint8_t b = 0;
-    if (t.text == "i32") b = 0x7f;
-    else if (t.text == "i64") b = 0x7e;
-    else if (t.text == "f32") b = 0x7d;
-    else if (t.text == "f64") b = 0x7c;
-    else if (t.text == "funcref") b = 0x70;
-    else if (t.text == "externref") b = 0x6f;
-    if (b) {
-      next();
-      return b;
+    for (const auto& [kw, b] : choices) {
+      if (t.text == kw) {
+        next();
+        return b;
+      }
     }
   }
-  return err(t, fmt::format("unexpected token '{}', expected a value type", t.text));
+  return err(t, fmt::format("unexpected token '{}', expected {}", t.text, what));
 }
 
-Result<uint8_t> Parser::reftype() {
-  const WatToken& t = peek();
-  if (is_kw(t, "funcref")) {
-    next();
-    return uint8_t{0x70};
-  }
-  if (is_kw(t, "externref")) {
-    next();
-    return uint8_t{0x6f};
-  }
-  return err(t, fmt::format("unexpected token '{}', expected a reference type", t.text));
+Result<uint8_t> Parser::valtype() {
+  return keyword_byte({{"i32", 0x7f}, {"i64", 0x7e}, {"f32", 0x7d}, {"f64", 0x7c}, {"funcref", 0x70}, {"externref", 0x6f}},
+                      "a value type");
 }
+
+Result<uint8_t> Parser::reftype() { return keyword_byte({{"funcref", 0x70}, {"externref", 0x6f}}, "a reference type"); }
 
 Result<uint8_t> Parser::heaptype() {
-  const WatToken& t = peek();
-  if (is_kw(t, "func")) {
-    next();
-    return uint8_t{0x70};
-  }
-  if (is_kw(t, "extern")) {
-    next();
-    return uint8_t{0x6f};
-  }
-  return err(t, fmt::format("unexpected token '{}', expected a heap type (func or extern)", t.text));
+  return keyword_byte({{"func", 0x70}, {"extern", 0x6f}}, "a heap type (func or extern)");
 }
 
 Status Parser::limits(Bytes& out) {

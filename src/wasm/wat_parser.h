@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -82,6 +83,7 @@ class Parser {
   Result<std::string> string_token();
   Result<std::string> name();  // a string that must be valid UTF-8
   Result<uint32_t> u32();
+  Result<uint8_t> keyword_byte(std::initializer_list<std::pair<std::string_view, uint8_t>> choices, std::string_view what);
   Result<uint8_t> valtype();
   Result<uint8_t> reftype();
   Result<uint8_t> heaptype();
