@@ -289,6 +289,7 @@ Status Parser::scan() {
       const WatToken& id_tok = peek();
       auto id = opt_id();
       IPVM_TRY(FuncSig sig, functype_def(nullptr));
+      IPVM_TRY_STATUS(expect(WatTok::kRParen));
       types_.push_back(std::move(sig));
       IPVM_TRY_STATUS(add(Space::kType, id_tok, id));
     } else if (k == "import") {

@@ -261,6 +261,8 @@ TEST(WatParser, ModuleLevelErrors) {
   EXPECT_NE(error_of("(start 0) (start 0) (func)").find("multiple start sections"), std::string::npos);
   EXPECT_NE(error_of("(module (func) extra)").find("unexpected token 'extra'"), std::string::npos);
   EXPECT_NE(error_of("(module (frob))").find("expected a module field"), std::string::npos);
+  EXPECT_NE(error_of("(type (func) i32)").find("unexpected token 'i32', expected ')'"), std::string::npos);
+  EXPECT_NE(error_of("(type (func (param i32) (result i32) (param i32)))").find("in that order"), std::string::npos);
   EXPECT_NE(error_of("(module (func)").find("unexpected end of input"), std::string::npos);
   EXPECT_NE(error_of("(module) (module)").find("unexpected token"), std::string::npos);
   EXPECT_NE(error_of("(func (i32.foo))").find("unknown operator 'i32.foo'"), std::string::npos);
