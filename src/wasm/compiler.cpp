@@ -145,6 +145,15 @@ AccVariants build_acc_variants() {
   set(v.a, IOp::kBrIfNzLoop, IOp::kBrIfNzLoopA);
   set(v.a, IOp::kBrIfAndNz, IOp::kBrIfAndNzA);
   set(v.a, IOp::kBrIfAndZ, IOp::kBrIfAndZA);
+#define ACC_UN(Name, code, T, R, expr) set(v.a, IOp::k##Name, IOp::k##Name##A);
+  IPVM_UNOPS(ACC_UN)
+#undef ACC_UN
+  const IOp binload[][2] = {{IOp::kI32AddLoad, IOp::kI32AddLoadA}, {IOp::kI32AddLoadAI, IOp::kI32AddLoadAIA},
+                            {IOp::kF64AddLoad, IOp::kF64AddLoadA}, {IOp::kF64AddLoadAI, IOp::kF64AddLoadAIA},
+                            {IOp::kF64SubLoad, IOp::kF64SubLoadA}, {IOp::kF64SubLoadAI, IOp::kF64SubLoadAIA},
+                            {IOp::kF64MulLoad, IOp::kF64MulLoadA}, {IOp::kF64MulLoadAI, IOp::kF64MulLoadAIA}};
+  for (auto& p : binload) set(v.a, p[0], p[1]);
+  set(v.a, IOp::kSelect, IOp::kSelectA);
   return v;
 }
 
@@ -521,13 +530,15 @@ class FuncCompiler {
       uint32_t al = top_loc();  // may store a constant into its own slot (not the address)
       pop();
       uint32_t d = slot(h());
-      op(l.has_imm ? static_cast<IOp>(static_cast<int>(mem_op) + 1) : mem_op);
+      int64_t start = here();
+      op_acc(l.has_imm ? static_cast<IOp>(static_cast<int>(mem_op) + 1) : mem_op, al);
       u(d);
       u(al);
       u(l.a);
       u(l.b);
       if (l.has_imm) u(l.off);
       push_slot(d);
+      last_ = LastOp{start, start + 1, 0, false, 0, 0};  // only for local.set to retarget d
       acc_ = d;
       return;
     }
@@ -571,7 +582,7 @@ class FuncCompiler {
     pop();
     uint32_t d = slot(h());
     int64_t start = here();
-    op(o);
+    op_acc(o, a);
     u(d);
     u(a);
     push_slot(d);
@@ -758,6 +769,8 @@ class FuncCompiler {
         site.ret = here();
         code_.call_sites.push_back(site);
         for (uint32_t i = 0; i < nr; ++i) push_result();
+        // A defined function always comes back through Ret, which leaves its first result in acc.
+        if (site.kind == CallSite::Kind::kDirect && nr == 1) acc_ = site.args;
         return true;
       }
       case 0x11: {  // call_indirect
@@ -800,12 +813,14 @@ class FuncCompiler {
         uint32_t a = top_loc(2);
         pop(3);
         uint32_t d = slot(h());
-        op(IOp::kSelect);
+        int64_t start = here();
+        op_acc(IOp::kSelect, c);
         u(d);
         u(a);
         u(b);
         u(c);
         push_slot(d);
+        last_ = LastOp{start, start + 1, 0, false, 0, 0};  // only for local.set to retarget d
         return true;
       }
       case 0x20: {  // local.get

@@ -294,6 +294,9 @@ L_Const64:
 L_Select:
   SL(1) = GET_u32(4) ? SL(2) : SL(3);
   NEXT(5);
+L_SelectA:
+  SL(1) = ACC_u32 ? SL(2) : SL(3);
+  NEXT(5);
 
 L_Call: {
   const FuncCode& fc = fcodes[pc[1]];
@@ -337,6 +340,7 @@ L_CallIndirect: {
 }
 L_Ret: {
   const uint64_t* a = fp + pc[1];
+  acc = a[0];  // the caller may read a single result from acc (a[0] is in the frame even if n = 0)
   if (a != fp)
     for (uint32_t k = 0, n = pc[2]; k < n; ++k) fp[k] = a[k];
   if (--depth == 0) goto done;
@@ -546,6 +550,14 @@ L_I64RemU: {
   }
   IPVM_UNOPS(IPVM_UN_HANDLER)
 #undef IPVM_UN_HANDLER
+#define IPVM_UN_ACC_HANDLER(Name, op, T, R, expr) \
+  L_##Name##A : {                                 \
+    T a = ACC_##T;                                \
+    PUT_##R(1, (expr));                           \
+    NEXT(3);                                      \
+  }
+  IPVM_UNOPS(IPVM_UN_ACC_HANDLER)
+#undef IPVM_UN_ACC_HANDLER
 
 #define IPVM_LOAD_HANDLER(Name, op, N, CT, R)                             \
   L_##Name : {                                                            \
@@ -753,31 +765,36 @@ L_BrIfAndZ:
     DISPATCH();
   }
   NEXT(4);
-#define IPVM_BINLOAD_HANDLER(Name, T, LT, R, expr)                         \
-  L_##Name##Load : {                                                      \
+// Suffix "" reads a from its slot, "A" from acc (the value is read before PUT overwrites acc).
+#define IPVM_BINLOAD_HANDLER(Name, T, LT, R, expr, Sfx, GET_A)            \
+  L_##Name##Load##Sfx : {                                                 \
     uint64_t ea = uint64_t{GET_u32(3)} + pc[4];                           \
     if (__builtin_expect(ea + sizeof(LT) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
     LT raw;                                                               \
     std::memcpy(&raw, mem + ea, sizeof(LT));                              \
-    T a = GET_##T(2);                                                     \
+    T a = GET_A;                                                          \
     T b = std::bit_cast<T>(raw);                                          \
     PUT_##R(1, (expr));                                                   \
     NEXT(5);                                                              \
   }                                                                       \
-  L_##Name##LoadAI : {                                                    \
+  L_##Name##LoadAI##Sfx : {                                               \
     uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(3) + pc[4])} + pc[5]; \
     if (__builtin_expect(ea + sizeof(LT) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
     LT raw;                                                               \
     std::memcpy(&raw, mem + ea, sizeof(LT));                              \
-    T a = GET_##T(2);                                                     \
+    T a = GET_A;                                                          \
     T b = std::bit_cast<T>(raw);                                          \
     PUT_##R(1, (expr));                                                   \
     NEXT(6);                                                              \
   }
-  IPVM_BINLOAD_HANDLER(I32Add, u32, uint32_t, R32, a + b)
-  IPVM_BINLOAD_HANDLER(F64Add, f64, uint64_t, F64, a + b)
-  IPVM_BINLOAD_HANDLER(F64Sub, f64, uint64_t, F64, a - b)
-  IPVM_BINLOAD_HANDLER(F64Mul, f64, uint64_t, F64, a * b)
+#define IPVM_BINLOAD_HANDLERS(Name, T, LT, R, expr) \
+  IPVM_BINLOAD_HANDLER(Name, T, LT, R, expr, , GET_##T(2)) \
+  IPVM_BINLOAD_HANDLER(Name, T, LT, R, expr, A, ACC_##T)
+  IPVM_BINLOAD_HANDLERS(I32Add, u32, uint32_t, R32, a + b)
+  IPVM_BINLOAD_HANDLERS(F64Add, f64, uint64_t, F64, a + b)
+  IPVM_BINLOAD_HANDLERS(F64Sub, f64, uint64_t, F64, a - b)
+  IPVM_BINLOAD_HANDLERS(F64Mul, f64, uint64_t, F64, a * b)
+#undef IPVM_BINLOAD_HANDLERS
 #undef IPVM_BINLOAD_HANDLER
 
 L_BrIfNzLoop:

@@ -305,7 +305,13 @@ namespace ipvm::wasm {
   IPVM_LOADS(IPVM_IOP_ACC_LOAD)    /* <Name>A: the address from acc */                 \
   IPVM_STORES(IPVM_IOP_ACC_STORE)  /* <Name>V / <Name>AIV: the value from acc */       \
   IPVM_CMPOPS(IPVM_IOP_ACC_BR)     /* BrIf<Name>[Imm][Loop]A: a from acc */            \
-  X(BrIfNzA) X(BrIfZA) X(BrIfNzLoopA) X(BrIfAndNzA) X(BrIfAndZA) /* the tested value from acc */
+  X(BrIfNzA) X(BrIfZA) X(BrIfNzLoopA) X(BrIfAndNzA) X(BrIfAndZA) /* the tested value from acc */ \
+  X(I32AddLoadA) X(I32AddLoadAIA)  /* <Name>Load[AI]A: the left operand a from acc */    \
+  X(F64AddLoadA) X(F64AddLoadAIA)                                                      \
+  X(F64SubLoadA) X(F64SubLoadAIA)                                                      \
+  X(F64MulLoadA) X(F64MulLoadAIA)                                                      \
+  IPVM_UNOPS(IPVM_IOP_ACC_UN)      /* <Name>A: the operand from acc */                 \
+  X(SelectA)                       /* the condition c from acc */
 
 #define IPVM_IOP_IMM(name, a, b, c) X_IOP(name##Imm)
 #define IPVM_IOP_BR(name, a, b) X_IOP(BrIf##name) X_IOP(BrIf##name##Imm) X_IOP(BrIf##name##Loop) X_IOP(BrIf##name##ImmLoop)
@@ -314,6 +320,7 @@ namespace ipvm::wasm {
 #define IPVM_IOP_STOREK(name, a, b) X_IOP(name##K) X_IOP(name##AIK)
 #define IPVM_IOP_ACC_AB(name, a, b, c, d) X_IOP(name##A) X_IOP(name##B)
 #define IPVM_IOP_ACC_IMM(name, a, b, c) X_IOP(name##ImmA)
+#define IPVM_IOP_ACC_UN(name, a, b, c, d) X_IOP(name##A)
 #define IPVM_IOP_ACC_LOAD(name, a, b, c, d) X_IOP(name##A)
 #define IPVM_IOP_ACC_STORE(name, a, b) X_IOP(name##V) X_IOP(name##AIV)
 #define IPVM_IOP_ACC_BR(name, a, b) X_IOP(BrIf##name##A) X_IOP(BrIf##name##ImmA) X_IOP(BrIf##name##LoopA) X_IOP(BrIf##name##ImmLoopA)
