@@ -1,0 +1,5 @@
+(func (result f64)
+  (drop (f32.const -0x1.fffffep127)) (drop (f32.const nan:0x200000)) (drop (f64.const 1_000.5e-3))
+  (drop (i64.const 0xffff_ffff_ffff_ffff)) (drop (i32.const -2147483648))
+  (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))
+  (f64.const inf)) (memory 1) ;; a comment (; nested (; twice ;) ;)
