@@ -221,6 +221,8 @@ class FuncCompiler {
     bad_ = false;
     last_copy_ = -1;
     acc_ = prev_acc_ = -1;
+    addimm_local_ = prev_addimm_local_ = -1;
+    load_local_ = prev_load_local_ = -1;
     after_label_ = false;
     zero_known_.assign(nl_, 1);
     std::fill_n(zero_known_.begin(), fc.num_params, 0);
@@ -248,6 +250,11 @@ class FuncCompiler {
   void op(IOp o) {
     code_.offsets.emplace_back(static_cast<uint32_t>(w_.size()), at_);
     w_.push_back(static_cast<uint32_t>(handlers_[static_cast<int>(o)]));
+    prev_last_ = last_;
+    prev_addimm_local_ = addimm_local_;
+    addimm_local_ = -1;
+    prev_load_local_ = load_local_;
+    load_local_ = -1;
     last_ = LastOp{};
     last_copy_ = -1;
     prev_acc_ = acc_;
@@ -267,6 +274,8 @@ class FuncCompiler {
   uint32_t label_here() {
     last_copy_ = -1;
     acc_ = prev_acc_ = -1;
+    addimm_local_ = prev_addimm_local_ = -1;
+    load_local_ = prev_load_local_ = -1;
     after_label_ = true;
     return here();
   }
@@ -457,10 +466,48 @@ class FuncCompiler {
     const Variants& var = var_;
     if (top_is_fresh_result() && last_.start >= 0) {
       uint8_t cmp = last_.wasm_op;
-      if (cmp == 0x45 && !to_loop) {  // i32.eqz: branch on the operand directly
-        uint32_t a = last_.a;
+      if ((cmp == 0x28 || cmp == 0x2c || cmp == 0x2d) && !last_.has_imm && !to_loop) {
+        // A plain i32.load / load8 tested right away: load and branch in one (a sign-extended
+        // byte is zero exactly when the unsigned one is).
+        LastOp l = last_;
         drop_last();
         pop();
+        op(cmp == 0x28 ? (negate ? IOp::kBrIfLoadZ : IOp::kBrIfLoadNz) : (negate ? IOp::kBrIfLoad8UZ : IOp::kBrIfLoad8UNz));
+        u(l.a);
+        u(l.b);
+        u(0);
+        return here() - 1;
+      }
+      if (cmp == 0x45 && !to_loop) {  // i32.eqz: branch on the operand directly
+        uint32_t a = last_.a;
+        LastOp ld = prev_last_;
+        int64_t ldl = prev_load_local_;
+        drop_last();
+        pop();
+        if (ldl >= 0 && ldl + 4 == here() && w_[static_cast<size_t>(ldl) + 1] == a) {
+          // "load into local x; local.get x; i32.eqz; br_if": the load also branches.
+          bool byte = load_local_op_ == 0x2d;
+          IOp z = byte ? IOp::kBrIfLoad8UZD : IOp::kBrIfLoadZD;
+          IOp nz = byte ? IOp::kBrIfLoad8UNzD : IOp::kBrIfLoadNzD;
+          w_[static_cast<size_t>(ldl)] = static_cast<uint32_t>(handlers_[static_cast<int>(negate ? nz : z)]);
+          u(0);
+          acc_ = prev_acc_ = -1;
+          load_local_ = prev_load_local_ = -1;
+          return here() - 1;
+        }
+        if (ld.start >= 0 && (ld.wasm_op == 0x28 || ld.wasm_op == 0x2c || ld.wasm_op == 0x2d) && !ld.has_imm &&
+            ld.dst_word + 3 == here() && w_[static_cast<size_t>(ld.dst_word)] == a) {
+          // "i32.load8 / i32.load; i32.eqz; br_if": the load was right before and only feeds the test.
+          last_ = ld;
+          drop_last();
+          IOp z = ld.wasm_op == 0x28 ? IOp::kBrIfLoadZ : IOp::kBrIfLoad8UZ;
+          IOp nz = ld.wasm_op == 0x28 ? IOp::kBrIfLoadNz : IOp::kBrIfLoad8UNz;
+          op(negate ? nz : z);
+          u(ld.a);
+          u(ld.b);
+          u(0);
+          return here() - 1;
+        }
         op_acc(negate ? IOp::kBrIfNz : IOp::kBrIfZ, a);
         u(a);
         u(0);
@@ -505,6 +552,8 @@ class FuncCompiler {
     last_ = LastOp{};
     acc_ = prev_acc_;  // acc holds what the instruction before the removed one produced
     prev_acc_ = -1;
+    addimm_local_ = prev_addimm_local_ = -1;
+    load_local_ = prev_load_local_ = -1;
   }
 
   void binary(uint8_t opc, const OpInfo& info) {
@@ -541,6 +590,32 @@ class FuncCompiler {
       last_ = LastOp{start, start + 1, 0, false, 0, 0};  // only for local.set to retarget d
       acc_ = d;
       return;
+    }
+    // "a op shift(c, imm)": the right operand is a shift/rotate by an immediate just computed.
+    if (top_is_fresh_result() && last_.has_imm && last_.start >= 0) {
+      IOp sop = IOp::kCount;
+#define SHIFTED(Name, o, sh, expr) \
+  if (opc == (o) && last_.wasm_op == (sh)) sop = IOp::k##Name##Imm;
+      IPVM_SHIFTED_OPS(SHIFTED)
+#undef SHIFTED
+      if (sop != IOp::kCount) {
+        LastOp l = last_;
+        drop_last();
+        pop();
+        uint32_t al = top_loc();
+        pop();
+        uint32_t d = slot(h());
+        int64_t start = here();
+        op(sop);
+        u(d);
+        u(al);
+        u(l.a);
+        u(l.b);
+        push_slot(d);
+        last_ = LastOp{start, start + 1, 0, false, 0, 0};  // only for local.set to retarget d
+        acc_ = d;
+        return;
+      }
     }
     Entry& b = vs_.back();
     IOp immop = var.imm[opc];
@@ -853,6 +928,22 @@ class FuncCompiler {
         if (!hazard && top_is_fresh_result()) {
           w_[static_cast<size_t>(last_.dst_word)] = x;  // compute straight into the local
           if (acc_ == static_cast<int64_t>(slot(h() - 1))) acc_ = x;
+          if ((last_.wasm_op == 0x28 || last_.wasm_op == 0x2d) && !last_.has_imm && last_.start >= 0) {
+            load_local_ = last_.start;
+            load_local_op_ = last_.wasm_op;
+          }
+          if (last_.wasm_op == 0x6a && last_.has_imm && last_.start >= 0) {
+            if (prev_addimm_local_ >= 0 && prev_addimm_local_ + 4 == last_.start &&
+                code_.offsets.back().first == static_cast<uint32_t>(last_.start)) {
+              // Two "local = local + imm" in a row (pointer and counter steps): one I32AddImm2.
+              w_[static_cast<size_t>(prev_addimm_local_)] = static_cast<uint32_t>(handlers_[static_cast<int>(IOp::kI32AddImm2)]);
+              w_.erase(w_.begin() + last_.start);
+              code_.offsets.pop_back();
+              prev_addimm_local_ = -1;
+            } else {
+              addimm_local_ = last_.start;
+            }
+          }
           last_ = LastOp{};
         } else {
           protect_local(x, h() - 1);
@@ -1239,6 +1330,14 @@ class FuncCompiler {
   const std::array<IOp, 256>& memory_;
   const Variants& var_;
   LastOp last_;
+  LastOp prev_last_;  // last_ as it was before the last emitted instruction
+  // Start of the last instruction if it is an I32AddImm into a local (-1: not), and the same for
+  // the one before it: two in a row merge into an I32AddImm2.
+  int64_t addimm_local_ = -1, prev_addimm_local_ = -1;
+  // The same for a plain i32.load / i32.load8_u into a local (its opcode in load_local_op_): an
+  // "eqz; br_if" on that local right after becomes one load-and-branch that also writes it.
+  int64_t load_local_ = -1, prev_load_local_ = -1;
+  uint8_t load_local_op_ = 0;
   uint32_t nl_ = 0, nr_ = 0, maxh_ = 0;
   bool bad_ = false;
   // Until the first label, declared locals not yet written are known to be zero.

@@ -801,6 +801,77 @@ L_BrIfNzLoop:
   if (GET_u32(1)) TAKE_LOOP_BRANCH(pc[2]);
   NEXT(3);
 
+#define IPVM_SHIFTED_HANDLER(Name, opc, shift, expr) \
+  L_##Name##Imm : {                                  \
+    uint32_t a = GET_u32(2);                         \
+    uint32_t c = GET_u32(3);                         \
+    uint32_t s = pc[4] & 31;                         \
+    PUT_R32(1, (expr));                              \
+    NEXT(5);                                         \
+  }
+  IPVM_SHIFTED_OPS(IPVM_SHIFTED_HANDLER)
+#undef IPVM_SHIFTED_HANDLER
+
+L_I32AddImm2:
+  SL(1) = static_cast<uint32_t>(GET_u32(2) + pc[3]);
+  PUT_R32(4, GET_u32(5) + pc[6]);
+  NEXT(7);
+
+#define IPVM_BRLOAD_HANDLER(Name, N, CT)                                  \
+  L_BrIf##Name##Nz : {                                                    \
+    uint64_t ea = uint64_t{GET_u32(1)} + pc[2];                           \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CT v;                                                                 \
+    std::memcpy(&v, mem + ea, (N));                                       \
+    if (v) {                                                              \
+      pc = words + pc[3];                                                 \
+      DISPATCH();                                                         \
+    }                                                                     \
+    NEXT(4);                                                              \
+  }                                                                       \
+  L_BrIf##Name##Z : {                                                     \
+    uint64_t ea = uint64_t{GET_u32(1)} + pc[2];                           \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CT v;                                                                 \
+    std::memcpy(&v, mem + ea, (N));                                       \
+    if (!v) {                                                             \
+      pc = words + pc[3];                                                 \
+      DISPATCH();                                                         \
+    }                                                                     \
+    NEXT(4);                                                              \
+  }
+  IPVM_BRLOAD_HANDLER(Load, 4, uint32_t)
+  IPVM_BRLOAD_HANDLER(Load8U, 1, uint8_t)
+#undef IPVM_BRLOAD_HANDLER
+#define IPVM_BRLOAD_D_HANDLER(Name, N, CT)                                \
+  L_BrIf##Name##NzD : {                                                   \
+    uint64_t ea = uint64_t{GET_u32(2)} + pc[3];                           \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CT v;                                                                 \
+    std::memcpy(&v, mem + ea, (N));                                       \
+    PUT_R32(1, v);                                                        \
+    if (v) {                                                              \
+      pc = words + pc[4];                                                 \
+      DISPATCH();                                                         \
+    }                                                                     \
+    NEXT(5);                                                              \
+  }                                                                       \
+  L_BrIf##Name##ZD : {                                                    \
+    uint64_t ea = uint64_t{GET_u32(2)} + pc[3];                           \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CT v;                                                                 \
+    std::memcpy(&v, mem + ea, (N));                                       \
+    PUT_R32(1, v);                                                        \
+    if (!v) {                                                             \
+      pc = words + pc[4];                                                 \
+      DISPATCH();                                                         \
+    }                                                                     \
+    NEXT(5);                                                              \
+  }
+  IPVM_BRLOAD_D_HANDLER(Load, 4, uint32_t)
+  IPVM_BRLOAD_D_HANDLER(Load8U, 1, uint8_t)
+#undef IPVM_BRLOAD_D_HANDLER
+
 #define IPVM_LOADAI_HANDLER(Name, op, N, CT, R)                           \
   L_##Name##AI : {                                                        \
     uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(2) + pc[3])} + pc[4]; \

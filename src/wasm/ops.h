@@ -194,6 +194,21 @@ namespace ipvm::wasm {
   X(I64Extend16S, 0xc3, u64, R64, static_cast<int64_t>(static_cast<int16_t>(a)))  \
   X(I64Extend32S, 0xc4, u64, R64, static_cast<int64_t>(static_cast<int32_t>(a)))
 
+// i32 binary ops whose right operand is a shift or rotate by an immediate of another slot (the
+// shift just computed and consumed only here): X(Name, op opcode, shift opcode, expression of a, c
+// and the count s). Hashes (sha256's sigma functions) are made of these.
+#define IPVM_SHIFTED_OPS(X)                            \
+  X(I32XorRotl, 0x73, 0x77, a ^ std::rotl(c, s))        \
+  X(I32XorShrU, 0x73, 0x76, a ^ (c >> s))               \
+  X(I32XorShl, 0x73, 0x74, a ^ (c << s))                \
+  X(I32AddRotl, 0x6a, 0x77, a + std::rotl(c, s))        \
+  X(I32AddShrU, 0x6a, 0x76, a + (c >> s))               \
+  X(I32AddShl, 0x6a, 0x74, a + (c << s))                \
+  X(I32OrRotl, 0x72, 0x77, a | std::rotl(c, s))         \
+  X(I32OrShrU, 0x72, 0x76, a | (c >> s))                \
+  X(I32OrShl, 0x72, 0x74, a | (c << s))                 \
+  X(I32AndShrU, 0x71, 0x76, a & (c >> s))
+
 // Loads: X(Name, wasm opcode, bytes, C type loaded, result kind). Stores: X(Name, opcode, bytes).
 #define IPVM_LOADS(X)                      \
   X(I32Load, 0x28, 4, uint32_t, R32)       \
@@ -311,7 +326,11 @@ namespace ipvm::wasm {
   X(F64SubLoadA) X(F64SubLoadAIA)                                                      \
   X(F64MulLoadA) X(F64MulLoadAIA)                                                      \
   IPVM_UNOPS(IPVM_IOP_ACC_UN)      /* <Name>A: the operand from acc */                 \
-  X(SelectA)                       /* the condition c from acc */
+  X(SelectA)                       /* the condition c from acc */                      \
+  IPVM_SHIFTED_OPS(IPVM_IOP_SHIFTED) /* d a c s: d = a op shift(c, s) */               \
+  X(BrIfLoadNz) X(BrIfLoadZ) X(BrIfLoad8UNz) X(BrIfLoad8UZ) /* a offset target: branch on i32.load / load8_u */ \
+  X(I32AddImm2)                    /* d1 a1 imm1 d2 a2 imm2: two I32AddImm in sequence (acc: the second) */ \
+  X(BrIfLoadNzD) X(BrIfLoadZD) X(BrIfLoad8UNzD) X(BrIfLoad8UZD) /* d a offset target: load into d, branch on it */
 
 #define IPVM_IOP_IMM(name, a, b, c) X_IOP(name##Imm)
 #define IPVM_IOP_BR(name, a, b) X_IOP(BrIf##name) X_IOP(BrIf##name##Imm) X_IOP(BrIf##name##Loop) X_IOP(BrIf##name##ImmLoop)
@@ -321,6 +340,7 @@ namespace ipvm::wasm {
 #define IPVM_IOP_ACC_AB(name, a, b, c, d) X_IOP(name##A) X_IOP(name##B)
 #define IPVM_IOP_ACC_IMM(name, a, b, c) X_IOP(name##ImmA)
 #define IPVM_IOP_ACC_UN(name, a, b, c, d) X_IOP(name##A)
+#define IPVM_IOP_SHIFTED(name, a, b, c) X_IOP(name##Imm)
 #define IPVM_IOP_ACC_LOAD(name, a, b, c, d) X_IOP(name##A)
 #define IPVM_IOP_ACC_STORE(name, a, b) X_IOP(name##V) X_IOP(name##AIV)
 #define IPVM_IOP_ACC_BR(name, a, b) X_IOP(BrIf##name##A) X_IOP(BrIf##name##ImmA) X_IOP(BrIf##name##LoopA) X_IOP(BrIf##name##ImmLoopA)

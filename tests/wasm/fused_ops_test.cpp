@@ -2,6 +2,7 @@
 // each function below is written so that a specific fused form is emitted (noted per function),
 // and is checked at edge values, on both branch outcomes, at the memory end, and by suspending at
 // every fuel point of a run and resuming.
+#include <bit>
 #include <climits>
 #include <cstdint>
 #include <string>
@@ -86,6 +87,45 @@ const char* kModule = R"((module
     local.get 0 i32.const 2 i32.lt_u
     if (result i32) local.get 0
     else local.get 0 i32.const 1 i32.sub call $fib local.get 0 i32.const 2 i32.sub call $fib i32.add end)
+;; a op shift(c, imm): (I32XorRotlImm, I32AddShrUImm, I32OrShlImm, I32AndShrUImm); counts
+  ;; are taken mod 32.
+  (func (export "xor_rotl") (param i32 i32 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 i32.rotl drop local.get 1 i32.const 39 i32.rotl i32.xor)
+  (func (export "add_shru") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.const 31 i32.shr_u i32.add)
+  (func (export "or_shl") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.const 32 i32.shl i32.or)
+  (func (export "and_shru") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.const 4 i32.shr_u i32.and)
+  ;; Branch on a load: stack temp (BrIfLoad8UNz), through eqz (BrIfLoadZ), and a load into a
+  ;; local that eqz + br_if test right after (BrIfLoad8UZD: the local must still be written).
+  (func (export "br_load8") (param i32) (result i32)
+    block local.get 0 i32.load8_u br_if 0 i32.const 1 return end i32.const 2)
+  (func (export "br_load_eqz") (param i32) (result i32)
+    block local.get 0 i32.load i32.eqz br_if 0 i32.const 1 return end i32.const 2)
+  (func (export "br_load8_tee") (param i32) (result i32) (local i32)
+    block local.get 0 i32.load8_u local.tee 1 i32.eqz br_if 0 local.get 1 i32.const 100 i32.add return end
+    local.get 1 i32.const 200 i32.add)
+  (func (export "if_load8_tee") (param i32) (result i32) (local i32)
+    local.get 0 i32.load8_u local.tee 1 i32.eqz
+    if (result i32) local.get 1 i32.const 300 i32.add else local.get 1 end)
+  ;; Two local = local + imm in a row (I32AddImm2), the second reading the first's result.
+  (func (export "add_imm2") (param i32 i32) (result i32)
+    local.get 0 i32.const 1 i32.add local.set 0
+    local.get 0 i32.const -2147483648 i32.add local.set 1
+    local.get 0 local.get 1 i32.xor)
+  ;; A call's result from acc, a select on a condition from acc, a load-fused sub into a local.
+  (func $twice (param i32) (result i32) local.get 0 local.get 0 i32.add)
+  (func (export "call_sub") (param i32) (result i32)
+    local.get 0 call $twice local.get 0 i32.const 1 i32.add i32.sub)
+  (func (export "call_sub2") (param i32) (result i32)
+    local.get 0 call $twice local.get 0 i32.sub)
+  (func (export "select_acc") (param i32 i32 i32) (result i32)
+    local.get 0 local.get 1 local.get 2 i32.const 1 i32.and select)
+  (func (export "sub_load_local") (param f64 i32) (result f64) (local f64)
+    local.get 0 local.get 1 f64.load offset=8 f64.sub local.set 2
+    local.get 2 local.get 2 f64.mul)
+  (func (export "store_f64") (param i32 f64) local.get 0 local.get 1 f64.store offset=8)
   ;; A loop mixing acc forms, for suspending at every fuel point.
   (func (export "mix") (param i32) (result i32) (local i32 i32)
     i32.const 0x12345 local.set 2
@@ -191,6 +231,57 @@ TEST_F(FusedOps, FusedMemoryAccessAtTheMemoryEnd) {
 TEST_F(FusedOps, ZeroedLocalAndCalls) {
   EXPECT_EQ(u32("zero_local", {Value::i32(3)}), 15u);
   EXPECT_EQ(u32("fib", {Value::i32(20)}), 6765u);
+}
+
+TEST_F(FusedOps, ShiftedOperands) {
+  const uint32_t vals[] = {0u, 1u, 0x80000000u, 0xffffffffu, 0x12345678u};
+  for (uint32_t a : vals)
+    for (uint32_t b : vals) {
+      EXPECT_EQ(u32("xor_rotl", {Value::i32(a), Value::i32(b), Value::i32(3)}), a ^ std::rotl(b, 7));
+      EXPECT_EQ(u32("add_shru", {Value::i32(a), Value::i32(b)}), a + (b >> 31));
+      EXPECT_EQ(u32("or_shl", {Value::i32(a), Value::i32(b)}), a | b);  // 32 & 31 = 0
+      EXPECT_EQ(u32("and_shru", {Value::i32(a), Value::i32(b)}), a & (b >> 4));
+    }
+}
+
+TEST_F(FusedOps, BranchOnLoad) {
+  EXPECT_EQ(u32("br_load8", {Value::i32(200)}), 1u);
+  EXPECT_EQ(u32("br_load_eqz", {Value::i32(200)}), 2u);
+  EXPECT_EQ(u32("br_load8_tee", {Value::i32(200)}), 200u);
+  EXPECT_EQ(u32("if_load8_tee", {Value::i32(200)}), 300u);
+  ASSERT_TRUE(call("store_v", {Value::i32(200), Value::i32(0x1ff)}).ok());  // bytes 00 02 00 00
+  EXPECT_EQ(u32("br_load8", {Value::i32(200)}), 1u);                        // byte 0x00
+  EXPECT_EQ(u32("br_load8", {Value::i32(201)}), 2u);                        // byte 0x02
+  EXPECT_EQ(u32("br_load_eqz", {Value::i32(200)}), 1u);
+  EXPECT_EQ(u32("br_load8_tee", {Value::i32(201)}), 102u);
+  EXPECT_EQ(u32("br_load8_tee", {Value::i32(202)}), 200u);
+  EXPECT_EQ(u32("if_load8_tee", {Value::i32(201)}), 2u);
+  // At the memory end: the last byte is readable, one past traps with the memory kind.
+  EXPECT_EQ(u32("br_load8_tee", {Value::i32(65535)}), 200u);
+  for (const char* f : {"br_load8", "br_load8_tee", "if_load8_tee"}) {
+    Outcome o = call(f, {Value::i32(65536)});
+    ASSERT_TRUE(o.trapped()) << f;
+    EXPECT_EQ(o.trap.kind, TrapKind::kMemoryOutOfBounds) << f;
+  }
+  Outcome o = call("br_load_eqz", {Value::i32(65533)});
+  ASSERT_TRUE(o.trapped());
+  EXPECT_EQ(o.trap.kind, TrapKind::kMemoryOutOfBounds);
+  EXPECT_EQ(u32("br_load_eqz", {Value::i32(65532)}), 2u);
+}
+
+TEST_F(FusedOps, PairedAddsCallResultsSelectAndLoadFusedLocals) {
+  EXPECT_EQ(u32("add_imm2", {Value::i32(41), Value::i32(0)}), 42u ^ (42u + 0x80000000u));
+  EXPECT_EQ(u32("add_imm2", {Value::i32(0xffffffffu), Value::i32(0)}), 0u ^ 0x80000000u);
+  EXPECT_EQ(u32("call_sub", {Value::i32(10)}), 9u);
+  EXPECT_EQ(u32("call_sub", {Value::i32(0)}), 0xffffffffu);
+  EXPECT_EQ(u32("call_sub2", {Value::i32(0x80000000u)}), 0x80000000u);
+  EXPECT_EQ(u32("call_sub2", {Value::i32(21)}), 21u);
+  EXPECT_EQ(u32("select_acc", {Value::i32(7), Value::i32(8), Value::i32(3)}), 7u);
+  EXPECT_EQ(u32("select_acc", {Value::i32(7), Value::i32(8), Value::i32(2)}), 8u);
+  ASSERT_TRUE(call("store_f64", {Value::i32(64), Value::f64(1.5)}).ok());
+  Outcome o = call("sub_load_local", {Value::f64(4.0), Value::i32(64)});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o.results[0].as_f64(), 6.25);
 }
 
 TEST_F(FusedOps, SuspendingAtEveryFuelPointGivesTheSameResult) {
