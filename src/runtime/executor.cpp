@@ -1,6 +1,6 @@
 #include "runtime/executor.h"
 
-#include <deque>
+#include <list>
 
 #include "base/utf8.h"
 #include "store/blocks.h"
@@ -112,15 +112,13 @@ std::optional<std::string> Executor::authorize(const std::shared_ptr<const ucan:
   vo.now = now();
   vo.revoked = options_.revoked;
   vo.cache = &verified_;
-  std::deque<Bytes> held;  // proof bytes must outlive the validation
-  std::optional<Error> store_error;
-  ucan::ProofLookup lookup = [&](const ipld::Cid& cid) -> std::optional<ByteView> {
+  // Proof bytes must outlive the validation. A list allocates nothing until a proof is read, and
+  // two captured pointers keep the std::function itself off the heap: most invocations have no
+  // proofs. A store failure reads as a missing proof: an Unauthorized receipt, retried later.
+  std::list<Bytes> held;
+  ucan::ProofLookup lookup = [this, &held](const ipld::Cid& cid) -> std::optional<ByteView> {
     auto b = store_.find(cid);
-    if (!b) {
-      store_error = b.error();
-      return std::nullopt;
-    }
-    if (!*b) return std::nullopt;
+    if (!b || !*b) return std::nullopt;
     held.push_back(std::move(**b));
     return ByteView(held.back());
   };
@@ -199,9 +197,6 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
     memo_hit = std::move(prev.second);  // answered only once the invocation is authorised
   }
 
-  ReceiptParams rp;
-  rp.ran = inv_cid;
-  rp.iat = now();
   Pending p;
   p.invocation = inv;
   ipld::Map meta;
@@ -213,6 +208,9 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
     const ipld::Value* name = err ? err->find("name") : nullptr;
     std::string_view n = name && name->is_string() ? std::string_view(name->as_string()) : std::string_view();
     p.indexed = n != errname::kUnauthorized && n != errname::kModuleNotFound && n != errname::kTimeout;
+    ReceiptParams rp;
+    rp.ran = inv_cid;
+    rp.iat = now();
     rp.out = std::move(out);
     rp.meta = ipld::Value::map(std::move(meta));
     IPVM_TRY(auto signed_receipt, sign_receipt(*signer_, rp));

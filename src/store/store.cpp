@@ -25,6 +25,10 @@ Status configure(sqlite::Db& db, const StoreOptions& options, bool writer) {
     IPVM_TRY_STATUS(db.exec("PRAGMA query_only = ON"));
   }
   IPVM_TRY_STATUS(db.exec("PRAGMA synchronous = FULL"));
+  // A page cache that holds the indexes of a busy store: SQLite's default 2 MiB makes every batch
+  // of task rows re-read and spill pages. Memory is taken only as pages are used.
+  size_t cache_kib = writer ? options.writer_cache_kib : options.reader_cache_kib;
+  IPVM_TRY_STATUS(db.exec(fmt::format("PRAGMA cache_size = -{}", cache_kib)));
   return {};
 }
 

@@ -38,6 +38,9 @@ std::string store_path(std::string_view home);
 struct StoreOptions {
   int busy_timeout_ms = 10000;
   size_t max_idle_readers = 8;
+  // SQLite page cache per connection (KiB), allocated as used.
+  size_t writer_cache_kib = 64 * 1024;
+  size_t reader_cache_kib = 8 * 1024;
 };
 
 class Store {
