@@ -1,5 +1,7 @@
 #include "ipld/cid.h"
 
+#include <algorithm>
+
 #include "ipld/multibase.h"
 #include "ipld/multihash.h"
 #include "ipld/varint.h"
@@ -12,21 +14,32 @@ bool looks_like_v0(ByteView in) { return in.size() >= 2 && in[0] == 0x12 && in[1
 
 }  // namespace
 
-Cid Cid::v1(uint64_t codec, Bytes multihash) {
+void Cid::assign(ByteView mh) {
+  // Multihash lengths come from checked varints and real inputs; 4 GiB is far beyond any of them.
+  size_ = static_cast<uint32_t>(mh.size());
+  if (is_inline()) {
+    if (!mh.empty()) std::memcpy(inline_, mh.data(), mh.size());
+  } else {
+    heap_ = new uint8_t[mh.size()];
+    std::memcpy(heap_, mh.data(), mh.size());
+  }
+}
+
+Cid Cid::v1(uint64_t codec, ByteView multihash) {
   Cid c;
   c.version_ = 1;
   c.codec_ = codec;
-  c.multihash_ = std::move(multihash);
+  c.assign(multihash);
   return c;
 }
 
-Result<Cid> Cid::v0(Bytes multihash) {
+Result<Cid> Cid::v0(ByteView multihash) {
   if (multihash.size() != 34 || !looks_like_v0(multihash))
     return fail("cid", "a CIDv0 must be a 34-byte sha2-256 multihash");
   Cid c;
   c.version_ = 0;
   c.codec_ = codec::kDagPb;
-  c.multihash_ = std::move(multihash);
+  c.assign(multihash);
   return c;
 }
 
@@ -41,7 +54,12 @@ Result<Cid> Cid::read_prefix(ByteView in, size_t& used) {
   if (looks_like_v0(in)) {
     if (in.size() < 34) return fail("cid", "truncated CIDv0: need 34 bytes");
     used = 34;
-    return v0(Bytes(in.begin(), in.begin() + 34));
+    return v0(in.first(34));
+  }
+  // The common case, CIDv1 + one-byte codec + sha2-256, skips the general varint parsing.
+  if (in.size() >= 36 && in[0] == 1 && in[1] < 0x80 && in[2] == 0x12 && in[3] == 0x20) {
+    used = 36;
+    return v1(in[1], in.subspan(2, 34));
   }
   size_t pos = 0;
   auto version = read_uvarint(in, pos);
@@ -55,8 +73,7 @@ Result<Cid> Cid::read_prefix(ByteView in, size_t& used) {
   size_t mh_used = 0;
   auto mh = multihash_read_prefix(in.subspan(pos), mh_used);
   if (!mh) return failf("cid", "bad multihash: {}", mh.error().message);
-  Cid c = v1(*codec, Bytes(in.begin() + static_cast<std::ptrdiff_t>(pos),
-                           in.begin() + static_cast<std::ptrdiff_t>(pos + mh_used)));
+  Cid c = v1(*codec, in.subspan(pos, mh_used));
   used = pos + mh_used;
   return c;
 }
@@ -73,7 +90,7 @@ Result<Cid> Cid::parse(std::string_view text) {
   if (text.size() == 46 && text[0] == 'Q' && text[1] == 'm') {
     auto raw = base58btc_decode(text);
     if (!raw) return failf("cid", "invalid CIDv0 '{}': {}", text, raw.error().message);
-    auto c = v0(std::move(*raw));
+    auto c = v0(*raw);
     if (!c) return failf("cid", "invalid CIDv0 '{}': {}", text, c.error().message);
     return c;
   }
@@ -87,19 +104,19 @@ Result<Cid> Cid::parse(std::string_view text) {
 }
 
 uint64_t Cid::hash_code() const {
-  auto mh = multihash_parse(multihash_);
+  auto mh = multihash_parse(multihash());
   return mh ? mh->code : 0;
 }
 
 ByteView Cid::digest() const {
-  auto mh = multihash_parse(multihash_);
+  auto mh = multihash_parse(multihash());
   return mh ? mh->digest : ByteView();
 }
 
 Bytes Cid::to_bytes() const {
-  if (version_ == 0) return multihash_;
+  if (version_ == 0) return Bytes(data(), data() + size_);
   Bytes out;
-  out.reserve(multihash_.size() + 4);
+  out.reserve(size_ + 4);
   to_bytes_into(out);
   return out;
 }
@@ -109,7 +126,7 @@ void Cid::to_bytes_into(Bytes& out) const {
     put_uvarint(out, version_);
     put_uvarint(out, codec_);
   }
-  out.insert(out.end(), multihash_.begin(), multihash_.end());
+  out.insert(out.end(), data(), data() + size_);
 }
 
 size_t Cid::encoded_size() const {
@@ -118,23 +135,23 @@ size_t Cid::encoded_size() const {
     while (v >= 0x80) v >>= 7, ++n;
     return n;
   };
-  size_t n = multihash_.size();
+  size_t n = size_;
   if (version_ != 0) n += varint_size(version_) + varint_size(codec_);
   return n;
 }
 
 std::string Cid::to_string() const {
-  if (version_ == 0) return base58btc_encode(multihash_);
+  if (version_ == 0) return base58btc_encode(multihash());
   return multibase_encode(Base::kBase32, to_bytes());
 }
 
 std::string Cid::to_string(Base base) const {
-  if (version_ == 0) return base58btc_encode(multihash_);
+  if (version_ == 0) return base58btc_encode(multihash());
   return multibase_encode(base, to_bytes());
 }
 
 Status Cid::verify(ByteView data) const {
-  auto ok = multihash_verify(multihash_, data);
+  auto ok = multihash_verify(multihash(), data);
   if (!ok) return failf("cid", "block does not match {}: {}", to_string(), ok.error().message);
   return {};
 }
@@ -142,7 +159,8 @@ Status Cid::verify(ByteView data) const {
 std::strong_ordering operator<=>(const Cid& a, const Cid& b) {
   if (auto c = a.version_ <=> b.version_; c != 0) return c;
   if (auto c = a.codec_ <=> b.codec_; c != 0) return c;
-  return a.multihash_ <=> b.multihash_;
+  ByteView x = a.multihash(), y = b.multihash();
+  return std::lexicographical_compare_three_way(x.begin(), x.end(), y.begin(), y.end());
 }
 
 }  // namespace ipvm::ipld
@@ -150,7 +168,7 @@ std::strong_ordering operator<=>(const Cid& a, const Cid& b) {
 size_t std::hash<ipvm::ipld::Cid>::operator()(const ipvm::ipld::Cid& c) const noexcept {
   // FNV-1a over the codec and the tail of the digest (digests are already uniformly random).
   uint64_t h = 1469598103934665603ull ^ c.codec() ^ (c.version() << 56);
-  const auto& mh = c.multihash();
+  ipvm::ByteView mh = c.multihash();
   for (uint8_t b : mh) h = (h ^ b) * 1099511628211ull;
   return static_cast<size_t>(h);
 }

@@ -2,8 +2,11 @@
 
 #include <cmath>
 #include <cstring>
+#include <tuple>
 
 #include "base/utf8.h"
+#include "ipld/ascii.h"
+#include "ipld/document_arena.h"
 
 namespace ipvm::ipld {
 namespace {
@@ -105,7 +108,8 @@ void encode(const Value& v, Bytes& out) {
 
 class Decoder {
  public:
-  explicit Decoder(ByteView in) : begin_(in.data()), p_(in.data()), end_(in.data() + in.size()) {}
+  explicit Decoder(ByteView in)
+      : begin_(in.data()), p_(in.data()), end_(in.data() + in.size()), arena_(in.size()) {}
 
   Result<Value> run() {
     Value v;
@@ -114,7 +118,7 @@ class Decoder {
       fail_at(p_, "trailing bytes after the top-level item");
       return tl::unexpected(std::move(error_));
     }
-    return v;
+    return arena_.finish(std::move(v));
   }
 
  private:
@@ -178,16 +182,18 @@ class Decoder {
       case kNegint: out = Value::integer(Integer{true, arg}); return true;
       case kBytes: {
         if (arg > remaining()) return fail_at(start, "byte string length exceeds the input");
-        out = Value::bytes(Bytes(p_, p_ + arg));
+        out = arena_.bytes(ByteView(p_, static_cast<size_t>(arg)));
         p_ += arg;
         return true;
       }
       case kText: {
         if (arg > remaining()) return fail_at(start, "text string length exceeds the input");
         std::string_view s(reinterpret_cast<const char*>(p_), static_cast<size_t>(arg));
-        if (size_t bad = utf8_invalid_offset(s); bad != s.size())
-          return fail_at(p_ + bad, "invalid UTF-8 in text string");
-        out = Value::string(std::string(s));
+        if (!is_ascii(s.data(), s.size())) {
+          if (size_t bad = utf8_invalid_offset(s); bad != s.size())
+            return fail_at(p_ + bad, "invalid UTF-8 in text string");
+        }
+        out = arena_.string(s);
         p_ += arg;
         return true;
       }
@@ -199,7 +205,7 @@ class Decoder {
         reserve(items, arg, 1);
         for (uint64_t i = 0; i < arg; ++i)
           if (!item(items.emplace_back(), depth + 1)) return false;
-        out = Value::list(std::move(items));
+        out = arena_.list(std::move(items));
         return true;
       }
       case kMap: return map(out, arg, start, depth);
@@ -222,8 +228,10 @@ class Decoder {
       if (major != kText) return fail_at(key_start, "map key is not a text string");
       if (len > remaining()) return fail_at(key_start, "text string length exceeds the input");
       std::string_view key(reinterpret_cast<const char*>(p_), static_cast<size_t>(len));
-      if (size_t bad = utf8_invalid_offset(key); bad != key.size())
-        return fail_at(p_ + bad, "invalid UTF-8 in map key");
+      if (!is_ascii(key.data(), key.size())) {
+        if (size_t bad = utf8_invalid_offset(key); bad != key.size())
+          return fail_at(p_ + bad, "invalid UTF-8 in map key");
+      }
       if (i > 0 && !canonical_key_less(prev, key)) {
         return fail_at(key_start, prev == key ? fmt::format("duplicate map key \"{}\"", key)
                                               : fmt::format("map key \"{}\" out of canonical order "
@@ -231,10 +239,11 @@ class Decoder {
       }
       prev = key;
       p_ += len;
-      entries.emplace_back(std::string(key), Value());
+      entries.emplace_back(std::piecewise_construct, std::forward_as_tuple(key.data(), key.size()),
+                           std::forward_as_tuple());
       if (!item(entries.back().second, depth + 1)) return false;
     }
-    out = Value::map_presorted(std::move(entries));
+    out = arena_.map(std::move(entries));
     return true;
   }
 
@@ -251,7 +260,7 @@ class Decoder {
     auto cid = Cid::from_bytes(ByteView(p_ + 1, static_cast<size_t>(len - 1)));
     if (!cid) return fail_at(bytes_start, "invalid CID in tag 42 (" + cid.error().message + ")");
     p_ += len;
-    out = Value::link(std::move(*cid));
+    out = arena_.link(std::move(*cid));
     return true;
   }
 
@@ -285,6 +294,7 @@ class Decoder {
   const uint8_t* p_;
   const uint8_t* end_;
   size_t reserve_budget_ = static_cast<size_t>(end_ - begin_);
+  DocumentArena arena_;
   Error error_;
 };
 

@@ -9,6 +9,8 @@
 
 #include "base/utf8.h"
 #include "ipld/dag_cbor.h"  // kMaxDepth
+#include "ipld/ascii.h"
+#include "ipld/document_arena.h"
 #include "ipld/multibase.h"
 
 namespace ipvm::ipld {
@@ -188,7 +190,8 @@ void encode(const Value& v, std::string& out) {
 
 class Decoder {
  public:
-  explicit Decoder(std::string_view in) : begin_(in.data()), p_(in.data()), end_(in.data() + in.size()) {}
+  explicit Decoder(std::string_view in)
+      : begin_(in.data()), p_(in.data()), end_(in.data() + in.size()), arena_(in.size()) {}
 
   Result<Value> run() {
     Value v;
@@ -199,7 +202,7 @@ class Decoder {
       fail_at(p_, "trailing data after the top-level value");
       return tl::unexpected(std::move(error_));
     }
-    return v;
+    return arena_.finish(std::move(v));
   }
 
  private:
@@ -228,7 +231,7 @@ class Decoder {
       case '"': {
         std::string s;
         if (!string(s)) return false;
-        out = Value::string(std::move(s));
+        out = arena_.string(std::move(s));
         return true;
       }
       case 't': return literal("true", Value::boolean(true), out);
@@ -324,8 +327,10 @@ class Decoder {
     for (;;) {
       const char* q = scan_plain(p_, end_);
       std::string_view run(p_, static_cast<size_t>(q - p_));
-      if (size_t bad = utf8_invalid_offset(run); bad != run.size())
-        return fail_at(p_ + bad, "invalid UTF-8 in string");
+      if (!is_ascii(run.data(), run.size())) {
+        if (size_t bad = utf8_invalid_offset(run); bad != run.size())
+          return fail_at(p_ + bad, "invalid UTF-8 in string");
+      }
       out.append(run);
       p_ = q;
       if (p_ == end_) return fail_at(open, "unterminated string");
@@ -378,7 +383,7 @@ class Decoder {
     skip_ws();
     if (p_ < end_ && *p_ == ']') {
       ++p_;
-      out = Value::list(List());
+      out = arena_.list(List());
       return true;
     }
     for (;;) {
@@ -402,7 +407,7 @@ class Decoder {
     List list(std::make_move_iterator(items_.begin() + static_cast<std::ptrdiff_t>(base)),
               std::make_move_iterator(items_.end()));
     items_.resize(base);
-    out = Value::list(std::move(list));
+    out = arena_.list(std::move(list));
     return true;
   }
 
@@ -424,7 +429,7 @@ class Decoder {
       auto cid = Cid::parse(text);
       if (!cid) return fail_at(at, "invalid link: " + cid.error().message);
       if (!expect('}', "'}' closing a link (a \"/\" map must have exactly one key)")) return false;
-      out = Value::link(std::move(*cid));
+      out = arena_.link(std::move(*cid));
       return true;
     }
     if (p_ < end_ && *p_ == '{') {
@@ -452,7 +457,7 @@ class Decoder {
         return false;
       if (!expect('}', "'}' closing the bytes form (a \"/\" map must have exactly one key)"))
         return false;
-      out = Value::bytes(std::move(*bytes));
+      out = arena_.bytes(std::move(*bytes));
       return true;
     }
     return fail_at(start, "a \"/\" map must hold a link string or {\"bytes\": ...}");
@@ -465,7 +470,7 @@ class Decoder {
     skip_ws();
     if (p_ < end_ && *p_ == '}') {
       ++p_;
-      out = Value::map_presorted(Map());
+      out = arena_.map(Map());
       return true;
     }
     for (;;) {
@@ -514,7 +519,7 @@ class Decoder {
     m.reserve(n);
     if (canonical) {
       for (size_t i = 0; i < n; ++i) m.push_back(std::move(e[i]));
-      out = Value::map_presorted(std::move(m));
+      out = arena_.map(std::move(m));
       return true;
     }
     // Sort positions, not entries, so strings and values are moved only once.
@@ -531,7 +536,7 @@ class Decoder {
       }
     }
     for (size_t i : order_) m.push_back(std::move(e[i]));
-    out = Value::map_presorted(std::move(m));
+    out = arena_.map(std::move(m));
     return true;
   }
 
@@ -543,6 +548,7 @@ class Decoder {
   std::vector<std::pair<std::string, Value>> entries_;  // entries of open maps
   std::vector<const char*> key_at_;                   // where each entry's key starts
   std::vector<size_t> order_;
+  DocumentArena arena_;
   Error error_;
 };
 

@@ -21,20 +21,28 @@ std::string_view kind_name(Kind k) {
   return "?";
 }
 
-Value Value::boolean(bool b) { return Value(Data(std::in_place_index<1>, b)); }
-Value Value::integer(int64_t i) {
-  if (i >= 0) return Value(Data(Integer{false, static_cast<uint64_t>(i)}));
-  // -1 - i without overflow: ~i as unsigned.
-  return Value(Data(Integer{true, ~static_cast<uint64_t>(i)}));
+namespace {
+
+// One heap allocation holds the count and the object, as std::make_shared would.
+template <class T>
+struct Node : detail::Owner {
+  explicit Node(T&& v) : object(std::move(v)) {
+    destroy = [](detail::Owner* o) { delete static_cast<Node*>(o); };
+  }
+  T object;
+};
+
+}  // namespace
+
+template <class T>
+Value Value::make_node(Kind k, T&& v) {
+  auto* n = new Node<T>(std::move(v));
+  return Value(k, &n->object, n, false);
 }
-Value Value::uinteger(uint64_t u) { return Value(Data(Integer{false, u})); }
-Value Value::integer(Integer i) { return Value(Data(i)); }
-Value Value::float64(double d) { return Value(Data(std::in_place_index<3>, d)); }
-Value Value::string(std::string s) {
-  return Value(Data(std::make_shared<const std::string>(std::move(s))));
-}
-Value Value::bytes(Bytes b) { return Value(Data(std::make_shared<const Bytes>(std::move(b)))); }
-Value Value::list(List items) { return Value(Data(std::make_shared<const List>(std::move(items)))); }
+
+Value Value::string(std::string s) { return make_node(Kind::kString, std::move(s)); }
+Value Value::bytes(Bytes b) { return make_node(Kind::kBytes, std::move(b)); }
+Value Value::list(List items) { return make_node(Kind::kList, std::move(items)); }
 Value Value::map(Map entries) {
   std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
     return canonical_key_less(a.first, b.first);
@@ -50,28 +58,8 @@ Value Value::map(Map entries) {
   }
   return map_presorted(std::move(unique));
 }
-Value Value::map_presorted(Map entries) {
-  return Value(Data(std::make_shared<const Map>(std::move(entries))));
-}
-Value Value::link(Cid cid) { return Value(Data(std::make_shared<const Cid>(std::move(cid)))); }
-
-bool Value::as_bool() const {
-  assert(is_bool());
-  return std::get<1>(data_);
-}
-const Integer& Value::as_integer() const {
-  assert(is_integer());
-  return std::get<2>(data_);
-}
-double Value::as_float() const {
-  assert(is_float());
-  return std::get<3>(data_);
-}
-const std::string& Value::as_string() const { return *std::get<4>(data_); }
-const Bytes& Value::as_bytes() const { return *std::get<5>(data_); }
-const List& Value::as_list() const { return *std::get<6>(data_); }
-const Map& Value::as_map() const { return *std::get<7>(data_); }
-const Cid& Value::as_link() const { return *std::get<8>(data_); }
+Value Value::map_presorted(Map entries) { return make_node(Kind::kMap, std::move(entries)); }
+Value Value::link(Cid cid) { return make_node(Kind::kLink, std::move(cid)); }
 
 std::optional<int64_t> Value::to_int64() const {
   if (!is_integer()) return std::nullopt;

@@ -66,6 +66,36 @@ TEST(Cid, CompareAndHash) {
   EXPECT_TRUE(a.is_valid());
 }
 
+// Short multihashes are stored inside the Cid, long ones (sha2-512, big identity hashes) on the
+// heap: copies, moves and comparisons must not care which.
+TEST(Cid, InlineAndHeapMultihashesCopyMoveAndCompare) {
+  Cid small = *Cid::of(codec::kRaw, as_bytes("a"));             // 34-byte multihash
+  Cid large = *Cid::of(codec::kRaw, as_bytes("a"), 0x13);       // sha2-512: 66 bytes
+  Cid ident = *Cid::of(codec::kRaw, Bytes(300, 9), 0x00);       // identity: 302 bytes
+  for (const Cid* c : {&small, &large, &ident}) {
+    Cid copy = *c;
+    EXPECT_EQ(copy, *c);
+    EXPECT_EQ(copy.to_bytes(), c->to_bytes());
+    EXPECT_EQ(*Cid::from_bytes(c->to_bytes()), *c);
+    Cid moved = std::move(copy);
+    EXPECT_EQ(moved, *c);
+    EXPECT_FALSE(copy.is_valid());  // NOLINT(bugprone-use-after-move): moved-from is empty
+    Cid assigned = small;
+    assigned = *c;
+    EXPECT_EQ(assigned, *c);
+    assigned = std::move(moved);
+    EXPECT_EQ(assigned, *c);
+    assigned = assigned;  // NOLINT: self-assignment is harmless
+    EXPECT_EQ(assigned, *c);
+  }
+  EXPECT_EQ(large.multihash().size(), 66u);
+  EXPECT_EQ(large.hash_code(), 0x13u);
+  EXPECT_EQ(ident.digest().size(), 300u);
+  EXPECT_NE(small, large);
+  EXPECT_TRUE((small < large) != (large < small));
+  EXPECT_TRUE((large < ident) != (ident < large));
+}
+
 TEST(Cid, RejectsBadInput) {
   for (const char* s : {"", "Qm", "QmQg1v4o9xdT3Q14wh4S7dxZkDjyZ9ssFzFzyep1YrVJB0", "bafy", "b",
                         "xafyreidj5idub6mapiupjwjsyyxhyhedxycv4vihfsicm2vt46o7morwlm",
