@@ -194,6 +194,7 @@ struct LastOp {
   bool has_imm = false;
   uint32_t a = 0, b = 0;  // operand slots / immediate (loads: address slot, offset or imm)
   uint32_t off = 0;       // AI loads: the memarg offset
+  bool binload = false;   // an <Op>Load (plain form): d a addr offset
 };
 
 class FuncCompiler {
@@ -324,12 +325,13 @@ class FuncCompiler {
         u(static_cast<uint32_t>(e.imm >> 32));
       }
     } else if (e.loc != dst) {
-      if (last_copy_ >= 0 && static_cast<size_t>(last_copy_) + 3 == w_.size()) {
-        // Two moves in a row (no label between) become one Copy2.
-        w_[static_cast<size_t>(last_copy_)] = static_cast<uint32_t>(handlers_[static_cast<int>(IOp::kCopy2)]);
+      if (last_copy_ >= 0 && static_cast<size_t>(last_copy_) + 1 + 2 * last_copy_n_ == w_.size() && last_copy_n_ < 4) {
+        // Up to four moves in a row (no label between) become one Copy2/3/4.
+        ++last_copy_n_;
+        IOp merged = last_copy_n_ == 2 ? IOp::kCopy2 : last_copy_n_ == 3 ? IOp::kCopy3 : IOp::kCopy4;
+        w_[static_cast<size_t>(last_copy_)] = static_cast<uint32_t>(handlers_[static_cast<int>(merged)]);
         u(dst);
         u(e.loc);
-        last_copy_ = -1;
         last_ = LastOp{};
         return;
       }
@@ -338,6 +340,7 @@ class FuncCompiler {
       u(dst);
       u(e.loc);
       last_copy_ = start;
+      last_copy_n_ = 1;
     }
   }
   void materialize(uint32_t i) {
@@ -588,6 +591,7 @@ class FuncCompiler {
       if (l.has_imm) u(l.off);
       push_slot(d);
       last_ = LastOp{start, start + 1, 0, false, 0, 0};  // only for local.set to retarget d
+      last_.binload = !l.has_imm;
       acc_ = d;
       return;
     }
@@ -1106,6 +1110,21 @@ class FuncCompiler {
           acc_ = d;
           return true;
         }
+        if (vs_.back().kind == Entry::kConst) {
+          // A constant address: no slot for it. <Name>K follows the same order as the loads.
+          uint32_t k = static_cast<uint32_t>(vs_.back().imm);
+          pop();
+          uint32_t d = slot(h());
+          int64_t start = here();
+          op(static_cast<IOp>(static_cast<int>(IOp::kI32LoadK) + static_cast<int>(o) - static_cast<int>(IOp::kI32Load)));
+          u(d);
+          u(k);
+          u(ma.offset);
+          push_slot(d);
+          last_ = LastOp{start, start + 1, 0, false, 0, 0};  // only for local.set to retarget d
+          acc_ = d;
+          return true;
+        }
         uint32_t a = top_loc();
         pop();
         uint32_t d = slot(h());
@@ -1119,6 +1138,28 @@ class FuncCompiler {
         acc_ = d;
       } else {
         if (h() < 2) return false;
+        if ((opc == 0x36 || opc == 0x39) && last_.binload && top_is_fresh_result() &&
+            vs_[h() - 2].kind == Entry::kSlot && vs_[h() - 2].loc == w_[static_cast<size_t>(last_.start) + 3] &&
+            ma.offset == w_[static_cast<size_t>(last_.start) + 4]) {
+          // "*p = x op *p" (p a slot, same offset): the load-fused op stores its result back.
+          IOp rmw = IOp::kCount;
+          uint32_t hw = w_[static_cast<size_t>(last_.start)];
+          const std::pair<IOp, IOp> forms[] = {
+              {IOp::kI32AddLoad, IOp::kI32AddLoadStore}, {IOp::kI32AddLoadA, IOp::kI32AddLoadStoreA},
+              {IOp::kF64AddLoad, IOp::kF64AddLoadStore}, {IOp::kF64AddLoadA, IOp::kF64AddLoadStoreA},
+              {IOp::kF64SubLoad, IOp::kF64SubLoadStore}, {IOp::kF64SubLoadA, IOp::kF64SubLoadStoreA},
+              {IOp::kF64MulLoad, IOp::kF64MulLoadStore}, {IOp::kF64MulLoadA, IOp::kF64MulLoadStoreA}};
+          for (const auto& f : forms)
+            if (hw == static_cast<uint32_t>(handlers_[static_cast<int>(f.first)]) &&
+                (opc == 0x36) == (f.first == IOp::kI32AddLoad || f.first == IOp::kI32AddLoadA))
+              rmw = f.second;
+          if (rmw != IOp::kCount) {
+            w_[static_cast<size_t>(last_.start)] = static_cast<uint32_t>(handlers_[static_cast<int>(rmw)]);
+            pop(2);
+            last_ = LastOp{};
+            return true;
+          }
+        }
         // Store<Name>K / <Name>AIK: the value is a constant that fits a sign-extended immediate.
         int store_index = static_cast<int>(o) - static_cast<int>(IOp::kI32Store);
         const Entry& val = vs_.back();
@@ -1346,6 +1387,7 @@ class FuncCompiler {
   // The slot whose value acc holds after the last emitted instruction (-1: none), and the same
   // before it (for when the last one is removed by a fusion).
   int64_t acc_ = -1, prev_acc_ = -1;
+  uint32_t last_copy_n_ = 0;  // moves in the instruction at last_copy_
   int64_t last_copy_ = -1;  // start of the last emitted Copy, while it may still become a Copy2
   uint32_t at_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> regions_;  // open fuel regions: (cost word, cost)

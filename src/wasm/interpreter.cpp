@@ -279,6 +279,17 @@ L_Copy2:
   SL(1) = SL(2);
   SL(3) = SL(4);
   NEXT(5);
+L_Copy3:
+  SL(1) = SL(2);
+  SL(3) = SL(4);
+  SL(5) = SL(6);
+  NEXT(7);
+L_Copy4:
+  SL(1) = SL(2);
+  SL(3) = SL(4);
+  SL(5) = SL(6);
+  SL(7) = SL(8);
+  NEXT(9);
 L_CopyN: {
   uint64_t* d = fp + pc[1];
   const uint64_t* a = fp + pc[2];
@@ -581,6 +592,17 @@ L_I64RemU: {
   }
   IPVM_LOADS(IPVM_LOAD_ACC_HANDLER)
 #undef IPVM_LOAD_ACC_HANDLER
+#define IPVM_LOADK_HANDLER(Name, op, N, CT, R)                            \
+  L_##Name##K : {                                                         \
+    uint64_t ea = uint64_t{pc[2]} + pc[3];                                \
+    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CT v;                                                                 \
+    std::memcpy(&v, mem + ea, (N));                                       \
+    PUT_##R(1, v);                                                        \
+    NEXT(4);                                                              \
+  }
+  IPVM_LOADS(IPVM_LOADK_HANDLER)
+#undef IPVM_LOADK_HANDLER
 
 #define IPVM_STORE_HANDLER(Name, op, N)                                   \
   L_##Name : {                                                            \
@@ -796,6 +818,29 @@ L_BrIfAndZ:
   IPVM_BINLOAD_HANDLERS(F64Mul, f64, uint64_t, F64, a * b)
 #undef IPVM_BINLOAD_HANDLERS
 #undef IPVM_BINLOAD_HANDLER
+// Read-modify-write: as <Op>Load[A], then the result is stored back where it was loaded from.
+#define IPVM_RMW_HANDLER(Name, T, LT, R, expr, Sfx, GET_A)                  \
+  L_##Name##LoadStore##Sfx : {                                            \
+    uint64_t ea = uint64_t{GET_u32(3)} + pc[4];                           \
+    if (__builtin_expect(ea + sizeof(LT) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    LT raw;                                                               \
+    std::memcpy(&raw, mem + ea, sizeof(LT));                              \
+    T a = GET_A;                                                          \
+    T b = std::bit_cast<T>(raw);                                          \
+    PUT_##R(1, (expr));                                                   \
+    raw = static_cast<LT>(acc);                                           \
+    std::memcpy(mem + ea, &raw, sizeof(LT));                              \
+    NEXT(5);                                                              \
+  }
+#define IPVM_RMW_HANDLERS(Name, T, LT, R, expr)              \
+  IPVM_RMW_HANDLER(Name, T, LT, R, expr, , GET_##T(2))       \
+  IPVM_RMW_HANDLER(Name, T, LT, R, expr, A, ACC_##T)
+  IPVM_RMW_HANDLERS(I32Add, u32, uint32_t, R32, a + b)
+  IPVM_RMW_HANDLERS(F64Add, f64, uint64_t, F64, a + b)
+  IPVM_RMW_HANDLERS(F64Sub, f64, uint64_t, F64, a - b)
+  IPVM_RMW_HANDLERS(F64Mul, f64, uint64_t, F64, a * b)
+#undef IPVM_RMW_HANDLERS
+#undef IPVM_RMW_HANDLER
 
 L_BrIfNzLoop:
   if (GET_u32(1)) TAKE_LOOP_BRANCH(pc[2]);

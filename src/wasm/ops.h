@@ -330,7 +330,13 @@ namespace ipvm::wasm {
   IPVM_SHIFTED_OPS(IPVM_IOP_SHIFTED) /* d a c s: d = a op shift(c, s) */               \
   X(BrIfLoadNz) X(BrIfLoadZ) X(BrIfLoad8UNz) X(BrIfLoad8UZ) /* a offset target: branch on i32.load / load8_u */ \
   X(I32AddImm2)                    /* d1 a1 imm1 d2 a2 imm2: two I32AddImm in sequence (acc: the second) */ \
-  X(BrIfLoadNzD) X(BrIfLoadZD) X(BrIfLoad8UNzD) X(BrIfLoad8UZD) /* d a offset target: load into d, branch on it */
+  X(BrIfLoadNzD) X(BrIfLoadZD) X(BrIfLoad8UNzD) X(BrIfLoad8UZD) /* d a offset target: load into d, branch on it */ \
+  IPVM_LOADS(IPVM_IOP_LOADK)       /* <Name>K: d addr offset: a constant address (C globals) */ \
+  X(Copy3) X(Copy4)                /* d1 a1 d2 a2 d3 a3 [d4 a4]: moves in sequence */  \
+  X(I32AddLoadStore) X(I32AddLoadStoreA) /* <Op>Load[A] that also stores d back to the address read */ \
+  X(F64AddLoadStore) X(F64AddLoadStoreA)                                               \
+  X(F64SubLoadStore) X(F64SubLoadStoreA)                                               \
+  X(F64MulLoadStore) X(F64MulLoadStoreA)
 
 #define IPVM_IOP_IMM(name, a, b, c) X_IOP(name##Imm)
 #define IPVM_IOP_BR(name, a, b) X_IOP(BrIf##name) X_IOP(BrIf##name##Imm) X_IOP(BrIf##name##Loop) X_IOP(BrIf##name##ImmLoop)
@@ -341,6 +347,7 @@ namespace ipvm::wasm {
 #define IPVM_IOP_ACC_IMM(name, a, b, c) X_IOP(name##ImmA)
 #define IPVM_IOP_ACC_UN(name, a, b, c, d) X_IOP(name##A)
 #define IPVM_IOP_SHIFTED(name, a, b, c) X_IOP(name##Imm)
+#define IPVM_IOP_LOADK(name, a, b, c, d) X_IOP(name##K)
 #define IPVM_IOP_ACC_LOAD(name, a, b, c, d) X_IOP(name##A)
 #define IPVM_IOP_ACC_STORE(name, a, b) X_IOP(name##V) X_IOP(name##AIV)
 #define IPVM_IOP_ACC_BR(name, a, b) X_IOP(BrIf##name##A) X_IOP(BrIf##name##ImmA) X_IOP(BrIf##name##LoopA) X_IOP(BrIf##name##ImmLoopA)

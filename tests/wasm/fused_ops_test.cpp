@@ -126,6 +126,25 @@ const char* kModule = R"((module
     local.get 0 local.get 1 f64.load offset=8 f64.sub local.set 2
     local.get 2 local.get 2 f64.mul)
   (func (export "store_f64") (param i32 f64) local.get 0 local.get 1 f64.store offset=8)
+;; Constant-address loads (I32LoadK, I64Load8SK), four moves in a row (Copy4), and
+  ;; read-modify-write through one slot (F64AddLoadStoreA, I32AddLoadStore).
+  (func (export "load_k") (result i32) i32.const 65532 i32.load)
+  (func (export "load_k_end") (result i32) i32.const 65533 i32.load)
+  (func (export "load_k_s8") (result i64) i32.const 0 i64.load8_s offset=65535)
+  (func (export "rotate4") (param i32 i32 i32 i32) (result i32)
+    (local i32)
+    local.get 0 local.set 4
+    local.get 1 local.set 0
+    local.get 2 local.set 1
+    local.get 3 local.set 2
+    local.get 4 local.set 3
+    local.get 0 i32.const 1000 i32.mul local.get 1 i32.const 100 i32.mul i32.add
+    local.get 2 i32.const 10 i32.mul i32.add local.get 3 i32.add)
+  (func (export "axpy") (param i32 f64 f64)
+    local.get 0 local.get 1 local.get 2 f64.mul local.get 0 f64.load f64.add f64.store)
+  (func (export "inc_at") (param i32 i32)
+    local.get 0 local.get 1 local.get 0 i32.load i32.add i32.store)
+  (func (export "f64_at") (param i32) (result f64) local.get 0 f64.load)
   ;; A loop mixing acc forms, for suspending at every fuel point.
   (func (export "mix") (param i32) (result i32) (local i32 i32)
     i32.const 0x12345 local.set 2
@@ -282,6 +301,32 @@ TEST_F(FusedOps, PairedAddsCallResultsSelectAndLoadFusedLocals) {
   Outcome o = call("sub_load_local", {Value::f64(4.0), Value::i32(64)});
   ASSERT_TRUE(o.ok());
   EXPECT_EQ(o.results[0].as_f64(), 6.25);
+}
+
+TEST_F(FusedOps, ConstantAddressesMovesAndReadModifyWrite) {
+  EXPECT_EQ(u32("load_k", {}), 0u);
+  ASSERT_TRUE(call("store_v", {Value::i32(65532), Value::i32(0x7f)}).ok());  // 0x80 at 65532
+  EXPECT_EQ(u32("load_k", {}), 0x80u);
+  Outcome o = call("load_k_end", {});
+  ASSERT_TRUE(o.trapped());
+  EXPECT_EQ(o.trap.kind, TrapKind::kMemoryOutOfBounds);
+  ASSERT_TRUE(call("store_v", {Value::i32(65532), Value::i32(0xfeffffff)}).ok());  // 0xff at 65535
+  o = call("load_k_s8", {});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o.results[0].as_i64(), -1);
+  EXPECT_EQ(u32("rotate4", {Value::i32(1), Value::i32(2), Value::i32(3), Value::i32(4)}), 2341u);
+  ASSERT_TRUE(call("store_f64", {Value::i32(0), Value::f64(0.5)}).ok());  // at 8
+  ASSERT_TRUE(call("axpy", {Value::i32(8), Value::f64(2.0), Value::f64(3.0)}).ok());
+  ASSERT_TRUE(call("axpy", {Value::i32(8), Value::f64(1.0), Value::f64(-0.25)}).ok());
+  o = call("f64_at", {Value::i32(8)});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o.results[0].as_f64(), 6.25);
+  ASSERT_TRUE(call("inc_at", {Value::i32(100), Value::i32(0xffffffffu)}).ok());
+  ASSERT_TRUE(call("inc_at", {Value::i32(100), Value::i32(3)}).ok());
+  EXPECT_EQ(u32("load_sum_addr", {Value::i32(100), Value::i32(0)}), 2u);
+  o = call("inc_at", {Value::i32(65533), Value::i32(1)});
+  ASSERT_TRUE(o.trapped());
+  EXPECT_EQ(o.trap.kind, TrapKind::kMemoryOutOfBounds);
 }
 
 TEST_F(FusedOps, SuspendingAtEveryFuelPointGivesTheSameResult) {
