@@ -9,7 +9,8 @@
 //   first call, 1 MiB       a fresh executor: store a 1 MiB module, compile, run, sign, store
 // Anchors in the same run: raw Ed25519 signatures per second, and whole receipts signed per second
 // (payload encode + sign + envelope decode), the floor of the signed path. Goals: 20,000/s signed,
-// 50,000/s unsigned, 200,000/s memoized. Usage: ipvm_bench_runtime_tasks [N] [signed]; set
+// 50,000/s unsigned, 200,000/s memoized. Usage: ipvm_bench_runtime_tasks [N] [signed|memo] (only the
+// signed phase, or it and the memoized new-invocation phase, for profiling); set
 // IPVM_BENCH_DIR=/dev/shm to keep disk latency out, and IPVM_BENCH_CPU=1 to count this thread's CPU
 // time instead of wall time (on a busy machine; it leaves out time spent waiting, fsync included).
 #include <chrono>
@@ -174,8 +175,10 @@ int main(int argc, char** argv) {
 
   auto fresh = invocations(exec, mod, n, 0, 1);
   std::printf("executed, signed + stored (batch 1000) %10.0f tasks/s\n", run_batches(exec, fresh, 1000));
-  if (argc > 2 && std::string(argv[2]) == "signed") return 0;  // for profiling one phase
+  const std::string only = argc > 2 ? argv[2] : "";
+  if (only == "signed") return 0;  // for profiling one phase
 
+  if (only.empty()) {
   {
     auto others = invocations(exec, mod, n / 4, 10'000'000, 1);
     std::vector<Bytes> bytes;
@@ -208,6 +211,7 @@ int main(int argc, char** argv) {
     std::printf("memoized, same invocation              %10.0f answers/s%s\n", 5 * fresh.size() / seconds_since(t),
                 replayed == 5 * fresh.size() ? "" : " (NOT all replayed)");
   }
+  }
   {
     auto again = invocations(exec, mod, n, 0, 2);  // same tasks, new invocation CIDs
     auto t = Clock::now();
@@ -217,7 +221,7 @@ int main(int argc, char** argv) {
                 replayed == again.size() ? "" : " (NOT all replayed)");
   }
 
-  {
+  if (only.empty()) {
     Bytes big = big_module(1 << 20);
     Node cold = open_node(signer);
     auto t = Clock::now();

@@ -96,12 +96,25 @@ ipld::Value make_wasm_args(const ipld::Cid& mod, std::string_view fun, ipld::Lis
   return ipld::Value::map_presorted(std::move(m));
 }
 
+// The DAG-CBOR of {"cmd": cmd, "args": args} ("cmd" sorts first: shorter), written directly so no
+// Value is built for it on the memoized path.
 ipld::Cid memo_key(std::string_view cmd, const ipld::Value& args) {
   Bytes enc;
   enc.reserve(128);
-  ipld::dag_cbor_encode_into(ipld::Value::map_presorted({{"cmd", ipld::Value::string(std::string(cmd))},
-                                                         {"args", args}}),
-                             enc);
+  const uint8_t head[] = {0xa2, 0x63, 'c', 'm', 'd'};
+  enc.insert(enc.end(), std::begin(head), std::end(head));
+  const uint64_t n = cmd.size();
+  if (n < 24) {
+    enc.push_back(static_cast<uint8_t>(0x60 | n));
+  } else {
+    int bytes = n < 0x100 ? 1 : n < 0x10000 ? 2 : n < 0x100000000ull ? 4 : 8;
+    enc.push_back(static_cast<uint8_t>(0x60 | (bytes == 1 ? 24 : bytes == 2 ? 25 : bytes == 4 ? 26 : 27)));
+    for (int i = bytes - 1; i >= 0; --i) enc.push_back(static_cast<uint8_t>(n >> (8 * i)));
+  }
+  enc.insert(enc.end(), cmd.begin(), cmd.end());
+  const uint8_t args_key[] = {0x64, 'a', 'r', 'g', 's'};
+  enc.insert(enc.end(), std::begin(args_key), std::end(args_key));
+  ipld::dag_cbor_encode_into(args, enc);
   return *ipld::Cid::of(ipld::codec::kDagCbor, enc);
 }
 

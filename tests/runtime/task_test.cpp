@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ipld/dag_cbor.h"
 #include "ipld/dag_json.h"
 #include "ipld/multibase.h"
 
@@ -106,6 +107,19 @@ TEST(Task, MemoKeyIgnoresEverythingButCmdAndArgs) {
   Bytes nonce{1, 2, 3};
   EXPECT_FALSE(is_pure("/wasm/run", nonce));
   EXPECT_FALSE(is_pure("/msg/send", {}));
+}
+
+// memo_key writes the DAG-CBOR of {cmd, args} by hand: it must be exactly the encoding of that map,
+// for commands of every head length.
+TEST(Task, MemoKeyIsTheCidOfTheCmdArgsMap) {
+  ipld::Value a = make_wasm_args(kMod, "add_one", {ipld::Value::integer(41)});
+  for (size_t len : {0, 1, 9, 23, 24, 255, 256, 70000}) {
+    std::string cmd(len + 1, 'x');
+    cmd[0] = '/';
+    Bytes enc = ipld::dag_cbor_encode(
+        ipld::Value::map({{"cmd", ipld::Value::string(cmd)}, {"args", a}}));
+    EXPECT_EQ(memo_key(cmd, a), *ipld::Cid::of(ipld::codec::kDagCbor, enc)) << len;
+  }
 }
 
 }  // namespace
