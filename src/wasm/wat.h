@@ -1,7 +1,8 @@
 // Compiles the WebAssembly text format (WAT, WebAssembly 2.0 without SIMD) to the binary format.
 //
 // Accepts one module: `(module $id? field*)` or the bare field list the spec allows as an
-// abbreviation. Everything in the spec's text chapter is understood: identifiers for every index
+// abbreviation; also the script forms `(module $id? binary "...")` (the strings are the binary,
+// returned as is) and `(module $id? quote "...")` (the strings are the text). Everything in the spec's text chapter is understood: identifiers for every index
 // space (types, functions, tables, memories, globals, element and data segments, locals, labels),
 // inline import/export abbreviations, typeuses with inline params/results (consistency checked,
 // implicit types appended in order of appearance), folded and plain instructions, all MVP,

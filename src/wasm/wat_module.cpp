@@ -1,4 +1,7 @@
 // Module fields and sections of the text format (spec 6.6); instructions are in wat_instr.cpp.
+#include <optional>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "base/utf8.h"
@@ -873,11 +876,36 @@ Result<Bytes> Parser::module() {
 
 }  // namespace wat
 
-Result<Bytes> wat_to_wasm(std::string_view text) {
+namespace {
+
+// The script forms `(module $id? binary "..."*)` and `(module $id? quote "..."*)`: the strings,
+// concatenated, are the binary or the text of the module. Nil if `tokens` is not such a form.
+std::optional<std::pair<bool, std::string>> script_module(const std::vector<WatToken>& t) {
+  if (t.size() < 4 || t[0].kind != WatTok::kLParen || t[1].kind != WatTok::kKeyword || t[1].text != "module")
+    return std::nullopt;
+  size_t i = t[2].kind == WatTok::kId ? 3 : 2;
+  if (t[i].kind != WatTok::kKeyword || (t[i].text != "binary" && t[i].text != "quote")) return std::nullopt;
+  bool binary = t[i].text == "binary";
+  std::string joined;
+  for (++i; t[i].kind == WatTok::kString; ++i) joined += t[i].value;
+  if (t[i].kind != WatTok::kRParen || t[i + 1].kind != WatTok::kEof) return std::nullopt;
+  return std::make_pair(binary, std::move(joined));
+}
+
+Result<Bytes> compile_text(std::string_view text, int quote_depth) {
   IPVM_TRY(std::vector<WatToken> tokens, tokenize_wat(text));
+  if (auto form = script_module(tokens)) {
+    if (form->first) return to_bytes(form->second);  // the binary as written; the decoder judges it
+    if (quote_depth >= 8) return fail("malformed", "1:1: (module quote ...) nested more than 8 deep");
+    return compile_text(form->second, quote_depth + 1);
+  }
   wat::Parser parser(tokens);
   return parser.module();
 }
+
+}  // namespace
+
+Result<Bytes> wat_to_wasm(std::string_view text) { return compile_text(text, 0); }
 
 bool is_wasm_binary(ByteView bytes) {
   return bytes.size() >= 4 && bytes[0] == 0x00 && bytes[1] == 0x61 && bytes[2] == 0x73 && bytes[3] == 0x6d;

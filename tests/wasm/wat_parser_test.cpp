@@ -286,6 +286,20 @@ TEST(WatParser, NestingIsBounded) {
   EXPECT_NE(error_of(plain_bad + ")").find("nested deeper than"), std::string::npos);
 }
 
+TEST(WatParser, ScriptModuleForms) {
+  EXPECT_EQ(compile_ok("(module $m binary \"\\00asm\" \"\\01\\00\\00\\00\")"),
+            (Bytes{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00}));
+  EXPECT_EQ(compile_ok("(module quote \"(func (export \\\"f\\\"))\")"), compile_ok("(func (export \"f\"))"));
+  EXPECT_NE(error_of("(module quote \"(func i32.frob)\")").find("unknown operator"), std::string::npos);
+  std::string q = "(func)";
+  for (int i = 0; i < 10; ++i) {
+    std::string esc;
+    for (char c : q) esc += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    q = "(module quote \"" + esc + "\")";
+  }
+  EXPECT_NE(error_of(q).find("nested more than 8 deep"), std::string::npos);
+}
+
 TEST(WatParser, BinaryMagicIsDetected) {
   Bytes b = compile_ok("(module)");
   EXPECT_TRUE(is_wasm_binary(b));
