@@ -176,7 +176,15 @@ int main(int argc, char** argv) {
   auto fresh = invocations(exec, mod, n, 0, 1);
   std::printf("executed, signed + stored (batch 1000) %10.0f tasks/s\n", run_batches(exec, fresh, 1000));
   const std::string only = argc > 2 ? argv[2] : "";
-  if (only == "signed") return 0;  // for profiling one phase
+  auto cleanup = [&] {
+    node.exec.reset();
+    node.store.reset();
+    std::filesystem::remove_all(node.dir);
+  };
+  if (only == "signed") {  // for profiling one phase
+    cleanup();
+    return 0;
+  }
 
   if (only.empty()) {
   {
@@ -238,8 +246,6 @@ int main(int argc, char** argv) {
                 out.receipt->ok() ? "ok" : out.receipt->error_message().c_str());
     std::filesystem::remove_all(cold.dir);
   }
-  node.exec.reset();
-  node.store.reset();
-  std::filesystem::remove_all(node.dir);
+  cleanup();
   return 0;
 }
