@@ -36,16 +36,25 @@ const HashInfo* find_hash(uint64_t code) {
   return nullptr;
 }
 
+// Digests are fetched from OpenSSL's provider once per process: EVP_sha256() and friends make
+// EVP_Digest fetch the implementation again on every call, which costs about as much as hashing a
+// small block. The fetched objects are immutable and shared by all threads (initialisation of a
+// function-local static is thread-safe); they live until exit on purpose.
+const EVP_MD* fetch_once(const char* name, const EVP_MD* fallback) {
+  EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  return md ? md : fallback;
+}
+
 const EVP_MD* evp_for(uint64_t code) {
   switch (code) {
-    case hash::kSha1: return EVP_sha1();
-    case hash::kSha2_256: return EVP_sha256();
-    case hash::kSha2_384: return EVP_sha384();
-    case hash::kSha2_512: return EVP_sha512();
-    case hash::kSha3_224: return EVP_sha3_224();
-    case hash::kSha3_256: return EVP_sha3_256();
-    case hash::kSha3_384: return EVP_sha3_384();
-    case hash::kSha3_512: return EVP_sha3_512();
+    case hash::kSha1: { static const EVP_MD* md = fetch_once("SHA1", EVP_sha1()); return md; }
+    case hash::kSha2_256: { static const EVP_MD* md = fetch_once("SHA2-256", EVP_sha256()); return md; }
+    case hash::kSha2_384: { static const EVP_MD* md = fetch_once("SHA2-384", EVP_sha384()); return md; }
+    case hash::kSha2_512: { static const EVP_MD* md = fetch_once("SHA2-512", EVP_sha512()); return md; }
+    case hash::kSha3_224: { static const EVP_MD* md = fetch_once("SHA3-224", EVP_sha3_224()); return md; }
+    case hash::kSha3_256: { static const EVP_MD* md = fetch_once("SHA3-256", EVP_sha3_256()); return md; }
+    case hash::kSha3_384: { static const EVP_MD* md = fetch_once("SHA3-384", EVP_sha3_384()); return md; }
+    case hash::kSha3_512: { static const EVP_MD* md = fetch_once("SHA3-512", EVP_sha3_512()); return md; }
     default: return nullptr;
   }
 }
