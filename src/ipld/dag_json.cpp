@@ -7,6 +7,10 @@
 #include <numeric>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "base/utf8.h"
 #include "ipld/dag_cbor.h"  // kMaxDepth
 #include "ipld/ascii.h"
@@ -20,6 +24,17 @@ namespace {
 
 // Index of the first byte in [p, end) that is '"', '\\' or a control character, or end.
 const char* scan_plain(const char* p, const char* end) {
+#if defined(__SSE2__)
+  // Sixteen bytes at a time; x <= 0x1f is tested as max(x, 0x1f) == 0x1f (unsigned).
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1f);
+  while (end - p >= 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                               _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
+    if (int mask = _mm_movemask_epi8(hit)) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
   constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
   while (end - p >= 8) {
     uint64_t w;
@@ -229,9 +244,9 @@ class Decoder {
       case '{': return object(out, depth);
       case '[': return array(out, depth);
       case '"': {
-        std::string s;
-        if (!string(s)) return false;
-        out = arena_.string(std::move(s));
+        std::string_view s;
+        if (!string_view(s)) return false;
+        out = arena_.string(s);
         return true;
       }
       case 't': return literal("true", Value::boolean(true), out);
@@ -318,6 +333,26 @@ class Decoder {
       if (d < 0) return fail_at(at + i, "invalid hex digit in \\u escape");
       v = v << 4 | static_cast<uint32_t>(d);
     }
+    return true;
+  }
+
+  // Parses a string starting at the opening quote. Strings without escapes (nearly all) are
+  // viewed straight in the input; others are unescaped into scratch_ (valid until the next call).
+  bool string_view(std::string_view& out) {
+    const char* close = scan_plain(p_ + 1, end_);
+    if (close < end_ && *close == '"') {
+      std::string_view run(p_ + 1, static_cast<size_t>(close - p_ - 1));
+      if (!is_ascii(run.data(), run.size())) {
+        if (size_t bad = utf8_invalid_offset(run); bad != run.size())
+          return fail_at(run.data() + bad, "invalid UTF-8 in string");
+      }
+      p_ = close + 1;
+      out = run;
+      return true;
+    }
+    scratch_.clear();
+    if (!string(scratch_)) return false;
+    out = scratch_;
     return true;
   }
 
@@ -424,8 +459,8 @@ class Decoder {
     skip_ws();
     if (p_ < end_ && *p_ == '"') {
       const char* at = p_;
-      std::string text;
-      if (!string(text)) return false;
+      std::string_view text;
+      if (!string_view(text)) return false;
       auto cid = Cid::parse(text);
       if (!cid) return fail_at(at, "invalid link: " + cid.error().message);
       if (!expect('}', "'}' closing a link (a \"/\" map must have exactly one key)")) return false;
@@ -440,17 +475,8 @@ class Decoder {
       skip_ws();
       if (p_ == end_ || *p_ != '"') return fail_at(p_, "bytes must be a base64 string");
       const char* at = p_;
-      // Base64 never needs escapes: decode straight from the input when there are none.
-      const char* close = scan_plain(p_ + 1, end_);
       std::string_view b64;
-      if (close < end_ && *close == '"') {
-        b64 = std::string_view(p_ + 1, static_cast<size_t>(close - p_ - 1));
-        p_ = close + 1;
-      } else {
-        scratch_.clear();
-        if (!string(scratch_)) return false;
-        b64 = scratch_;
-      }
+      if (!string_view(b64)) return false;
       auto bytes = base64_decode(b64);
       if (!bytes) return fail_at(at, "invalid bytes: " + bytes.error().message);
       if (!expect('}', "'}' closing the bytes form ({\"bytes\": ...} must have exactly one key)"))

@@ -98,19 +98,36 @@ Result<Bytes> base32_decode(std::string_view text, const Table& table, const cha
   IPVM_TRY(std::string_view body, strip_padding(text, 8, name));
   size_t rem = body.size() % 8;
   if (rem == 1 || rem == 3 || rem == 6) return failf("multibase", "{}: impossible length {}", name, body.size());
-  Bytes out;
-  out.reserve(body.size() * 5 / 8);
+  auto invalid = [&](size_t i) {
+    return failf("multibase", "{}: invalid character '{}' at position {}", name, body[i], i);
+  };
+  // Exactly floor(5n/8) bytes: whole 8-character groups give 5 bytes each, the tail the rest.
+  Bytes out(body.size() * 5 / 8);
+  size_t i = 0, o = 0;
+  for (; i + 8 <= body.size(); i += 8, o += 5) {
+    uint64_t group = 0;
+    uint8_t seen = 0;  // valid digits are < 32, so any 0xff marks an invalid character
+    for (size_t k = 0; k < 8; ++k) {
+      uint8_t v = table[body[i + k]];
+      seen |= v;
+      group = (group << 5) | (v & 31);
+    }
+    if (seen & 0x80) {
+      for (size_t k = 0;; ++k)
+        if (table[body[i + k]] == 0xff) return invalid(i + k);
+    }
+    for (size_t k = 0; k < 5; ++k) out[o + k] = static_cast<uint8_t>(group >> (32 - 8 * k));
+  }
   uint64_t buffer = 0;
   int bits = 0;
-  for (size_t i = 0; i < body.size(); ++i) {
+  for (; i < body.size(); ++i) {
     uint8_t v = table[body[i]];
-    if (v == 0xff)
-      return failf("multibase", "{}: invalid character '{}' at position {}", name, body[i], i);
+    if (v == 0xff) return invalid(i);
     buffer = (buffer << 5) | v;
     bits += 5;
     if (bits >= 8) {
       bits -= 8;
-      out.push_back(static_cast<uint8_t>(buffer >> bits));
+      out[o++] = static_cast<uint8_t>(buffer >> bits);
     }
   }
   if (bits > 0 && (buffer & ((1u << bits) - 1)) != 0)
