@@ -66,6 +66,19 @@ TEST(Cid, CompareAndHash) {
   EXPECT_TRUE(a.is_valid());
 }
 
+// Digest CIDs hash by their digest's tail mixed with the codec; identity CIDs (plain content)
+// hash every byte, so two that share their last bytes still land apart.
+TEST(Cid, HashSeparatesCodecsAndIdentityContent) {
+  std::hash<Cid> h;
+  Cid raw = *Cid::of(codec::kRaw, as_bytes("x"));
+  Cid cbor = Cid::v1(codec::kDagCbor, raw.multihash());
+  EXPECT_EQ(h(raw), h(*Cid::parse(raw.to_string())));
+  EXPECT_NE(h(raw), h(cbor));
+  Cid id1 = *Cid::of(codec::kRaw, as_bytes("first-12345678"), hash::kIdentity);
+  Cid id2 = *Cid::of(codec::kRaw, as_bytes("other-12345678"), hash::kIdentity);
+  EXPECT_NE(h(id1), h(id2));
+}
+
 // Short multihashes are stored inside the Cid, long ones (sha2-512, big identity hashes) on the
 // heap: copies, moves and comparisons must not care which.
 TEST(Cid, InlineAndHeapMultihashesCopyMoveAndCompare) {
