@@ -172,6 +172,9 @@ RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
     trap_kind = (k);     \
     goto trap;           \
   } while (0)
+// An access of n bytes at effective address ea (a 64-bit sum, so it cannot wrap) must fit memory.
+#define CHECK_MEM(ea, n) \
+  if (__builtin_expect((ea) + (n) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds)
 #define SL(i) fp[pc[i]]
 #define GET_u32(i) static_cast<uint32_t>(SL(i))
 #define GET_s32(i) static_cast<int32_t>(static_cast<uint32_t>(SL(i)))
@@ -575,7 +578,7 @@ L_I64RemU: {
 #define IPVM_LOAD_HANDLER(Name, op, N, CT, R)                             \
   L_##Name : {                                                            \
     uint64_t ea = uint64_t{GET_u32(2)} + pc[3];                           \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     CT v;                                                                 \
     std::memcpy(&v, mem + ea, (N));                                       \
     PUT_##R(1, v);                                                        \
@@ -586,7 +589,7 @@ L_I64RemU: {
 #define IPVM_LOAD_ACC_HANDLER(Name, op, N, CT, R)                         \
   L_##Name##A : {                                                         \
     uint64_t ea = uint64_t{ACC_u32} + pc[3];                              \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     CT v;                                                                 \
     std::memcpy(&v, mem + ea, (N));                                       \
     PUT_##R(1, v);                                                        \
@@ -597,7 +600,7 @@ L_I64RemU: {
 #define IPVM_LOADK_HANDLER(Name, op, N, CT, R)                            \
   L_##Name##K : {                                                         \
     uint64_t ea = uint64_t{pc[2]} + pc[3];                                \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     CT v;                                                                 \
     std::memcpy(&v, mem + ea, (N));                                       \
     PUT_##R(1, v);                                                        \
@@ -609,7 +612,7 @@ L_I64RemU: {
 #define IPVM_STORE_HANDLER(Name, op, N)                                   \
   L_##Name : {                                                            \
     uint64_t ea = uint64_t{GET_u32(1)} + pc[3];                           \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     uint64_t v = SL(2);                                                   \
     std::memcpy(mem + ea, &v, (N));                                       \
     NEXT(4);                                                              \
@@ -619,14 +622,14 @@ L_I64RemU: {
 #define IPVM_STORE_ACC_HANDLER(Name, op, N)                               \
   L_##Name##V : {                                                         \
     uint64_t ea = uint64_t{GET_u32(1)} + pc[3];                           \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     uint64_t v = acc;                                                     \
     std::memcpy(mem + ea, &v, (N));                                       \
     NEXT(4);                                                              \
   }                                                                       \
   L_##Name##AIV : {                                                       \
     uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(1) + pc[2])} + pc[4]; \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     uint64_t v = acc;                                                     \
     std::memcpy(mem + ea, &v, (N));                                       \
     NEXT(5);                                                              \
@@ -793,7 +796,7 @@ L_BrIfAndZ:
 #define IPVM_BINLOAD_HANDLER(Name, T, LT, R, expr, Sfx, GET_A)            \
   L_##Name##Load##Sfx : {                                                 \
     uint64_t ea = uint64_t{GET_u32(3)} + pc[4];                           \
-    if (__builtin_expect(ea + sizeof(LT) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, sizeof(LT)); \
     LT raw;                                                               \
     std::memcpy(&raw, mem + ea, sizeof(LT));                              \
     T a = GET_A;                                                          \
@@ -803,7 +806,7 @@ L_BrIfAndZ:
   }                                                                       \
   L_##Name##LoadAI##Sfx : {                                               \
     uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(3) + pc[4])} + pc[5]; \
-    if (__builtin_expect(ea + sizeof(LT) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, sizeof(LT)); \
     LT raw;                                                               \
     std::memcpy(&raw, mem + ea, sizeof(LT));                              \
     T a = GET_A;                                                          \
@@ -824,7 +827,7 @@ L_BrIfAndZ:
 #define IPVM_RMW_HANDLER(Name, T, LT, R, expr, Sfx, GET_A)                  \
   L_##Name##LoadStore##Sfx : {                                            \
     uint64_t ea = uint64_t{GET_u32(3)} + pc[4];                           \
-    if (__builtin_expect(ea + sizeof(LT) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, sizeof(LT)); \
     LT raw;                                                               \
     std::memcpy(&raw, mem + ea, sizeof(LT));                              \
     T a = GET_A;                                                          \
@@ -867,7 +870,7 @@ L_I32AddImm2:
 #define IPVM_BRLOAD_HANDLER(Name, N, CT)                                  \
   L_BrIf##Name##Nz : {                                                    \
     uint64_t ea = uint64_t{GET_u32(1)} + pc[2];                           \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     CT v;                                                                 \
     std::memcpy(&v, mem + ea, (N));                                       \
     if (v) {                                                              \
@@ -878,7 +881,7 @@ L_I32AddImm2:
   }                                                                       \
   L_BrIf##Name##Z : {                                                     \
     uint64_t ea = uint64_t{GET_u32(1)} + pc[2];                           \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     CT v;                                                                 \
     std::memcpy(&v, mem + ea, (N));                                       \
     if (!v) {                                                             \
@@ -893,7 +896,7 @@ L_I32AddImm2:
 #define IPVM_BRLOAD_D_HANDLER(Name, N, CT)                                \
   L_BrIf##Name##NzD : {                                                   \
     uint64_t ea = uint64_t{GET_u32(2)} + pc[3];                           \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     CT v;                                                                 \
     std::memcpy(&v, mem + ea, (N));                                       \
     PUT_R32(1, v);                                                        \
@@ -905,7 +908,7 @@ L_I32AddImm2:
   }                                                                       \
   L_BrIf##Name##ZD : {                                                    \
     uint64_t ea = uint64_t{GET_u32(2)} + pc[3];                           \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     CT v;                                                                 \
     std::memcpy(&v, mem + ea, (N));                                       \
     PUT_R32(1, v);                                                        \
@@ -922,7 +925,7 @@ L_I32AddImm2:
 #define IPVM_LOADAI_HANDLER(Name, op, N, CT, R)                           \
   L_##Name##AI : {                                                        \
     uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(2) + pc[3])} + pc[4]; \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     CT v;                                                                 \
     std::memcpy(&v, mem + ea, (N));                                       \
     PUT_##R(1, v);                                                        \
@@ -934,7 +937,7 @@ L_I32AddImm2:
 #define IPVM_STOREAI_HANDLER(Name, op, N)                                 \
   L_##Name##AI : {                                                        \
     uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(1) + pc[2])} + pc[4]; \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     uint64_t v = SL(3);                                                   \
     std::memcpy(mem + ea, &v, (N));                                       \
     NEXT(5);                                                              \
@@ -945,14 +948,14 @@ L_I32AddImm2:
 #define IPVM_STOREK_HANDLER(Name, op, N)                                  \
   L_##Name##K : {                                                         \
     uint64_t ea = uint64_t{GET_u32(1)} + pc[3];                           \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     uint64_t v = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(pc[2]))); \
     std::memcpy(mem + ea, &v, (N));                                       \
     NEXT(4);                                                              \
   }                                                                       \
   L_##Name##AIK : {                                                       \
     uint64_t ea = uint64_t{static_cast<uint32_t>(GET_u32(1) + pc[2])} + pc[4]; \
-    if (__builtin_expect(ea + (N) > msize, 0)) TRAP(TrapKind::kMemoryOutOfBounds); \
+    CHECK_MEM(ea, N); \
     uint64_t v = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(pc[3]))); \
     std::memcpy(mem + ea, &v, (N));                                       \
     NEXT(5);                                                              \
