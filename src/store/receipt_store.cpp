@@ -35,7 +35,7 @@ Status put(sqlite::Db& db, const ipld::Cid& invocation, const ipld::Cid& receipt
            const std::optional<ipld::Cid>& memo_key, int64_t created_unix, bool replace_memo) {
   Bytes inv = invocation.to_bytes(), rct = receipt.to_bytes();
   {
-    IPVM_TRY(auto stmt, db.cached("INSERT OR REPLACE INTO task_receipts (invocation, receipt, created) VALUES (?1, ?2, ?3)"));
+    IPVM_TRY(auto stmt, db.cached("INSERT OR IGNORE INTO task_receipts (invocation, receipt, created) VALUES (?1, ?2, ?3)"));
     IPVM_TRY_STATUS(stmt->bind(1, ByteView(inv)));
     IPVM_TRY_STATUS(stmt->bind(2, ByteView(rct)));
     IPVM_TRY_STATUS(stmt->bind(3, created_unix));

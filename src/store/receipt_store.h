@@ -21,8 +21,9 @@ namespace ipvm::store::receipts {
 extern const Migration kReceiptsMigration;
 Status ensure_schema(sqlite::Db& db);
 
-// Records that `receipt` answers `invocation` (replacing an older row), and, for pure tasks, that
-// it answers `memo_key` (the first receipt for a key is kept unless `replace_memo`).
+// Records that `receipt` answers `invocation` and, for pure tasks, `memo_key`. An invocation keeps
+// its first receipt (a forced re-run, e.g. `ipvm call --no-cache` within the same second, signs the
+// same invocation again and must not change its answer); a memo key too, unless `replace_memo`.
 Status put(sqlite::Db& db, const ipld::Cid& invocation, const ipld::Cid& receipt,
            const std::optional<ipld::Cid>& memo_key, int64_t created_unix, bool replace_memo = false);
 
