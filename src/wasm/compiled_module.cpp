@@ -16,7 +16,7 @@ Result<std::shared_ptr<const CompiledModule>> CompiledModule::compile(Module mod
   auto v = validate_module(module);
   if (!v) return fail("invalid", v.error().message);
   IPVM_TRY(Code code, compile_code(module));
-  return std::make_shared<const CompiledModule>(std::move(module), std::move(code));
+  return std::make_shared<const CompiledModule>(std::move(module), std::move(code), jit_default());
 }
 
 }  // namespace ipvm::wasm

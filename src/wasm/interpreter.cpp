@@ -11,6 +11,8 @@
 #include <type_traits>
 
 #include "wasm/instance.h"
+#include "wasm/jit.h"
+#include "wasm/jit_numeric.h"
 #include "wasm/ops.h"
 #include "wasm/store.h"
 
@@ -19,34 +21,6 @@ namespace {
 
 // Fuel is handed to the loop in chunks so the deadline is checked once per chunk, off the hot path.
 constexpr int64_t kFuelChunk = int64_t{1} << 20;
-
-template <class F>
-inline F wasm_fmin(F a, F b) {
-  if (a != a || b != b) return std::numeric_limits<F>::quiet_NaN();
-  if (a == b) return std::signbit(a) ? a : b;  // min(-0, +0) = -0
-  return a < b ? a : b;
-}
-template <class F>
-inline F wasm_fmax(F a, F b) {
-  if (a != a || b != b) return std::numeric_limits<F>::quiet_NaN();
-  if (a == b) return std::signbit(a) ? b : a;  // max(-0, +0) = +0
-  return a > b ? a : b;
-}
-
-template <class I, class F>
-inline I trunc_sat(F x) {
-  if (x != x) return 0;
-  const F lo = static_cast<F>(std::numeric_limits<I>::min());
-  const F hi = std::is_signed_v<I> ? -lo : static_cast<F>(std::numeric_limits<I>::max()) + F(1);
-  if (x <= lo) return std::numeric_limits<I>::min();
-  if (x >= hi) return std::numeric_limits<I>::max();
-  return static_cast<I>(x);
-}
-
-inline uint64_t canon_f32(float r) {
-  return r == r ? std::bit_cast<uint32_t>(r) : uint64_t{0x7fc00000u};
-}
-inline uint64_t canon_f64(double r) { return r == r ? std::bit_cast<uint64_t>(r) : 0x7ff8000000000000ull; }
 
 using s32 = int32_t;
 using u32 = uint32_t;
@@ -125,6 +99,12 @@ RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
   Trap host_trap;
   bool have_host_trap = false;
 
+  // Native tier (jit.h): the running instance's code when this call uses it, else null.
+  const bool use_jit = lim.jit;
+  const JitCode* jit = nullptr;
+  const void* jit_target = nullptr;
+  JitCtx jctx;
+
   // Call path state.
   Func* callee = nullptr;
   uint64_t* nfp = nullptr;
@@ -160,6 +140,12 @@ RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
     mem = nullptr;                                           \
     msize = 0;                                               \
     RELOAD_MEM();                                            \
+    jit = use_jit ? inst->compiled->jit() : nullptr;         \
+  } while (0)
+// Continues at word index w in native code when its function was compiled.
+#define TRY_JIT(w)                                              \
+  do {                                                          \
+    if (jit && (jit_target = jit->entry(w)) != nullptr) goto jit_run; \
   } while (0)
 #define DISPATCH() goto *(base + static_cast<int32_t>(*pc))
 #define NEXT(n)  \
@@ -244,6 +230,7 @@ RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
     LOAD_INSTANCE(store.instance(f.instance));
     fp = stack_base + f.fp;
     pc = words + f.pc;
+    TRY_JIT(f.pc);
   }
   DISPATCH();
 
@@ -328,6 +315,7 @@ L_Call: {
   frames[depth++] = Frame{inst_id, pc[1], 0, static_cast<uint32_t>(nfp - stack_base)};
   ZERO_LOCALS(fc);
   fp = nfp;
+  TRY_JIT(fc.entry);
   // The callee's entry Fuel instruction, executed inline.
   pc = words + fc.entry;
   fuel -= pc[1];
@@ -366,6 +354,7 @@ L_Ret: {
   if (__builtin_expect(f.instance != inst_id, 0)) LOAD_INSTANCE(store.instance(f.instance));
   fp = stack_base + f.fp;
   pc = words + f.pc;
+  TRY_JIT(f.pc);
   DISPATCH();
 }
 
@@ -995,6 +984,7 @@ call_func: {
     RELOAD_MEM();
     if (!host_ok) goto trap;
     pc = next_pc;
+    TRY_JIT(static_cast<uint32_t>(next_pc - words));
     DISPATCH();
   }
   Instance* ci = callee->instance;
@@ -1011,6 +1001,7 @@ call_func: {
   if (ci != inst) LOAD_INSTANCE(ci);
   ZERO_LOCALS(fc);
   fp = nfp;
+  TRY_JIT(fc.entry);
   // The callee's entry Fuel instruction, executed inline.
   pc = words + fc.entry;
   fuel -= pc[1];
@@ -1035,8 +1026,53 @@ fuel_slow: {
   }
   int64_t chunk = std::min(ex->fuel_left_, kFuelChunk);
   ex->fuel_left_ -= chunk;
+  if (jit && (jit_target = jit->entry(static_cast<uint32_t>(pc - words))) != nullptr) {
+    fuel = chunk;  // native code charges the Fuel instruction itself
+    goto jit_run;
+  }
   fuel = chunk - cost;
   NEXT(2);
+}
+
+jit_run: {
+  // fp, fuel, depth and the frame storage move to the native code and back (see jit.h).
+  jctx.fp = fp;
+  jctx.mem = mem;
+  jctx.msize = msize;
+  jctx.fuel = fuel;
+  jctx.frames = frames;
+  jctx.stack_base = stack_base;
+  jctx.stack_end = stack_end;
+  jctx.globals = G;
+  jctx.depth = depth;
+  jctx.frame_lim = frame_lim;
+  jctx.inst_id = inst_id;
+  uint32_t why = jit->run(&jctx, jit_target);
+  fuel = jctx.fuel;
+  depth = jctx.depth;
+  fp = jctx.fp;
+  switch (why) {
+    case kJitRet: {
+      acc = fp[0];  // as L_Ret leaves it: the caller may read a single result from acc
+      if (depth == 0) goto done;
+      const Frame& f = TOP_FRAME();
+      if (f.instance != inst_id) LOAD_INSTANCE(store.instance(f.instance));
+      fp = stack_base + f.fp;
+      pc = words + f.pc;
+      TRY_JIT(f.pc);
+      DISPATCH();
+    }
+    case kJitFuel:
+      pc = words + jctx.exit_pc;
+      goto fuel_slow;
+    case kJitTrap:
+      pc = words + jctx.exit_pc;
+      trap_kind = static_cast<TrapKind>(jctx.trap);
+      goto trap;
+    default:  // kJitInterp: the interpreter performs this instruction
+      pc = words + jctx.exit_pc;
+      DISPATCH();
+  }
 }
 
 trap: {

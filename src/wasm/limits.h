@@ -26,6 +26,8 @@ struct CallLimits {
   uint32_t max_memory_pages = kMaxPages;  // memory.grow beyond this fails (returns -1)
   uint32_t max_table_elements = 10'000'000;  // table.grow beyond this fails (returns -1)
   uint32_t max_host_reentry = 64;         // nested host->wasm calls on the C stack
+  // Run compiled functions as native code where the module has it (jit.h); false: interpreter only.
+  bool jit = true;
   // Checked at function entries and loop headers, at least once per ~1M fuel units.
   std::optional<std::chrono::steady_clock::time_point> deadline;
 };
