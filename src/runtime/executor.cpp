@@ -36,6 +36,7 @@ Executor::Executor(store::Store& store, std::shared_ptr<const ucan::Signer> sign
       signer_(std::move(signer)),
       options_(std::move(options)),
       modules_(options_.module_cache_capacity),
+      memory_pool_(std::make_unique<wasm::MemoryPool>()),
       verified_(options_.verified_cache_capacity),
       by_invocation_(options_.receipt_cache_capacity),
       by_memo_(options_.receipt_cache_capacity) {}
@@ -83,13 +84,8 @@ Result<std::vector<TaskOutcome>> Executor::run_batch(std::span<const std::shared
     IPVM_TRY_STATUS(store_.read([&](store::sqlite::Db& db) -> Status {
       for (size_t i = 0; i < invs.size(); ++i) {
         if (!invs[i]) continue;
-        IPVM_TRY(auto row, store::receipts::by_invocation(db, invs[i]->cid()));
-        if (row) continue;
-        if (keys[i]) {
-          IPVM_TRY(auto memo, store::receipts::by_memo(db, *keys[i]));
-          if (memo) continue;
-        }
-        unanswered[i] = 1;
+        IPVM_TRY(bool answered, store::receipts::answered(db, invs[i]->cid(), keys[i] ? &*keys[i] : nullptr));
+        unanswered[i] = !answered;
       }
       return {};
     }));
@@ -173,6 +169,7 @@ GuestCall Executor::guest_call_for(const ucan::Invocation& inv, const WasmTask& 
   call.sig_text = task.sig_text;
   call.limits = limits;
   call.output_cap = options_.output_cap;
+  call.memory_pool = memory_pool_.get();
   ipld::Cid seed_from = key ? *key : ucan::task_id(inv);
   ByteView digest = seed_from.digest();
   call.random_seed.assign(digest.begin(), digest.end());

@@ -264,7 +264,7 @@ GuestResult call_guest(const GuestCall& c) {
   wasm::Instance* inst = nullptr;
   Result<wasm::Instance*> made = nullptr;
   if (m.imports.empty()) {
-    own = std::make_unique<wasm::Store>();
+    own = std::make_unique<wasm::Store>(c.memory_pool);
     store = own.get();
     made = wasm::Linker().instantiate(*store, c.module, cl);
   } else {

@@ -16,6 +16,7 @@
 #include "runtime/task.h"
 #include "runtime/wit.h"
 #include "wasm/compiled_module.h"
+#include "wasm/memory.h"
 #include "wasm/value.h"
 
 namespace ipvm::runtime {
@@ -29,6 +30,8 @@ struct GuestCall {
   TaskLimits limits;
   Bytes random_seed;             // 32 bytes for WASI random_get
   uint64_t output_cap = 64 * 1024;  // bytes of stdout/stderr kept for the receipt
+  // Where a module without imports gets its linear memory (reused, wiped mappings); null: fresh ones.
+  wasm::MemoryPool* memory_pool = nullptr;
 };
 
 struct GuestResult {

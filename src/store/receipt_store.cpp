@@ -60,6 +60,21 @@ Result<std::optional<ipld::Cid>> by_memo(sqlite::Db& db, const ipld::Cid& memo_k
   return lookup(db, "SELECT receipt FROM task_memo WHERE memo_key = ?1", memo_key);
 }
 
+Result<bool> answered(sqlite::Db& db, const ipld::Cid& invocation, const ipld::Cid* memo_key) {
+  Bytes inv = invocation.to_bytes();
+  Bytes key = memo_key ? memo_key->to_bytes() : Bytes{};
+  IPVM_TRY(auto stmt, db.cached("SELECT EXISTS (SELECT 1 FROM task_receipts WHERE invocation = ?1) OR "
+                                "EXISTS (SELECT 1 FROM task_memo WHERE memo_key = ?2)"));
+  IPVM_TRY_STATUS(stmt->bind(1, ByteView(inv)));
+  if (memo_key) {
+    IPVM_TRY_STATUS(stmt->bind(2, ByteView(key)));
+  } else {
+    IPVM_TRY_STATUS(stmt->bind_null(2));
+  }
+  IPVM_TRY(bool row, stmt->step());
+  return row && stmt->column_int64(0) != 0;
+}
+
 Result<uint64_t> count(sqlite::Db& db) {
   IPVM_TRY(auto n, db.query_int("SELECT COUNT(*) FROM task_receipts"));
   return static_cast<uint64_t>(n.value_or(0));

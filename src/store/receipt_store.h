@@ -29,6 +29,9 @@ Status put(sqlite::Db& db, const ipld::Cid& invocation, const ipld::Cid& receipt
 
 Result<std::optional<ipld::Cid>> by_invocation(sqlite::Db& db, const ipld::Cid& invocation);
 Result<std::optional<ipld::Cid>> by_memo(sqlite::Db& db, const ipld::Cid& memo_key);
+// Whether a receipt answers `invocation` or (if given) `memo_key`: the executor's check for a new
+// task, one statement for both.
+Result<bool> answered(sqlite::Db& db, const ipld::Cid& invocation, const ipld::Cid* memo_key);
 Result<uint64_t> count(sqlite::Db& db);
 
 }  // namespace ipvm::store::receipts

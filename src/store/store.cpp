@@ -15,6 +15,10 @@ namespace {
 Status configure(sqlite::Db& db, const StoreOptions& options, bool writer) {
   IPVM_TRY_STATUS(db.exec(fmt::format("PRAGMA busy_timeout = {}", options.busy_timeout_ms)));
   if (writer) {
+    // Only an empty file takes a page size, and only before its first write (the WAL switch).
+    IPVM_TRY(auto pages, db.query_int("PRAGMA page_count"));
+    if (pages.value_or(0) == 0 && options.new_page_size > 0)
+      IPVM_TRY_STATUS(db.exec(fmt::format("PRAGMA page_size = {}", options.new_page_size)));
     // journal_mode is persistent in the file; setting it needs a moment with no other writer,
     // which the busy timeout gives us.
     IPVM_TRY(sqlite::StmtRef s, db.cached("PRAGMA journal_mode = WAL"));

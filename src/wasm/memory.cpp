@@ -1,6 +1,7 @@
 #include "wasm/memory.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -9,22 +10,114 @@ namespace ipvm::wasm {
 // Linear memory is an anonymous mapping: the kernel hands out zero pages lazily, so creating or
 // growing a memory costs nothing per untouched page (no memset), and growth is an mremap.
 namespace {
+
 uint8_t* map_zeroed(uint64_t bytes) {
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   return p == MAP_FAILED ? nullptr : static_cast<uint8_t*>(p);
 }
+
+uint64_t os_page_size() {
+  static const uint64_t size = [] {
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? static_cast<uint64_t>(p) : uint64_t{4096};
+  }();
+  return size;
+}
+
+bool discard(uint8_t* p, uint64_t bytes) { return bytes == 0 || madvise(p, bytes, MADV_DONTNEED) == 0; }
+
+// Makes every byte of the mapping zero again. Resident pages (those a task touched) are zeroed in
+// place so they stay mapped for the next task; the rest are discarded, which also covers a page
+// that was swapped out (mincore does not report it resident, yet it holds data). False if the
+// kernel refused; the caller then unmaps the mapping.
+bool wipe(uint8_t* data, uint64_t bytes, uint64_t max_zeroed) {
+  const uint64_t page = os_page_size();
+  const uint64_t n = bytes / page;
+  unsigned char small[1024];
+  std::vector<unsigned char> large;
+  unsigned char* vec = small;
+  if (n > sizeof small) {
+    large.resize(n);
+    vec = large.data();
+  }
+  if (mincore(data, bytes, vec) != 0) return discard(data, bytes);
+  uint64_t resident = 0;
+  for (uint64_t i = 0; i < n; ++i) resident += vec[i] & 1;
+  if (resident * page > max_zeroed) return discard(data, bytes);
+  uint64_t i = 0;
+  while (i < n) {
+    const bool in = vec[i] & 1;
+    uint64_t j = i + 1;
+    while (j < n && (vec[j] & 1) == in) ++j;
+    if (in) {
+      std::memset(data + i * page, 0, (j - i) * page);
+    } else if (!discard(data + i * page, (j - i) * page)) {
+      return false;
+    }
+    i = j;
+  }
+  return true;
+}
+
 }  // namespace
 
-Memory::Memory(MemoryType type) : type_(type) {
-  uint64_t bytes = uint64_t{type.limits.min} * kPageSize;
-  if (bytes) {
-    data_ = map_zeroed(bytes);
-    if (data_) size_ = bytes;
+MemoryPool::~MemoryPool() {
+  for (const Mapping& m : idle_) munmap(m.data, m.bytes);
+}
+
+size_t MemoryPool::idle() const {
+  std::lock_guard lock(mu_);
+  return idle_.size();
+}
+
+std::optional<MemoryPool::Mapping> MemoryPool::take(uint64_t bytes) {
+  std::lock_guard lock(mu_);
+  size_t best = idle_.size();
+  for (size_t i = 0; i < idle_.size(); ++i)
+    if (idle_[i].bytes >= bytes && (best == idle_.size() || idle_[i].bytes < idle_[best].bytes)) best = i;
+  if (best == idle_.size()) return std::nullopt;
+  Mapping m = idle_[best];
+  idle_[best] = idle_.back();
+  idle_.pop_back();
+  return m;
+}
+
+void MemoryPool::give(Mapping m) {
+  bool keep = m.bytes <= options_.max_mapping_bytes;
+  if (keep) {
+    std::lock_guard lock(mu_);
+    keep = idle_.size() < options_.max_idle;
   }
+  // Wiped outside the lock: it is the expensive part, and the mapping belongs to no one meanwhile.
+  if (keep && wipe(m.data, m.bytes, options_.max_zeroed_bytes)) {
+    std::lock_guard lock(mu_);
+    if (idle_.size() < options_.max_idle) {
+      idle_.push_back(m);
+      return;
+    }
+  }
+  munmap(m.data, m.bytes);
+}
+
+Memory::Memory(MemoryType type, MemoryPool* pool) : type_(type), pool_(pool) {
+  uint64_t bytes = uint64_t{type.limits.min} * kPageSize;
+  if (!bytes) return;
+  if (pool_) {
+    if (auto m = pool_->take(bytes)) {
+      data_ = m->data;
+      mapped_ = m->bytes;
+      size_ = bytes;
+      return;
+    }
+  }
+  data_ = map_zeroed(bytes);
+  if (data_) size_ = mapped_ = bytes;
 }
 
 Memory::~Memory() {
-  if (data_) munmap(data_, size_);
+  if (!data_) return;
+  if (pool_) pool_->give(MemoryPool::Mapping{data_, mapped_});
+  else munmap(data_, mapped_);
 }
 
 std::optional<uint32_t> Memory::grow(uint32_t delta, uint32_t limit_pages) {
@@ -39,16 +132,28 @@ std::optional<uint32_t> Memory::grow(uint32_t delta, uint32_t limit_pages) {
   }
   if (delta == 0) return old;
   uint64_t bytes = want * kPageSize;
-  uint8_t* p;
+  if (bytes <= mapped_) {  // a pooled mapping with room: the bytes past size_ are already zero
+    size_ = bytes;
+    return old;
+  }
+  uint8_t* p = nullptr;
   if (data_) {
-    void* q = mremap(data_, size_, bytes, MREMAP_MAYMOVE);  // the new tail is zero-filled
-    p = q == MAP_FAILED ? nullptr : static_cast<uint8_t*>(q);
+    void* q = mremap(data_, mapped_, bytes, MREMAP_MAYMOVE);  // the new tail is zero-filled
+    if (q != MAP_FAILED) p = static_cast<uint8_t*>(q);
   } else {
+    if (pool_) {
+      if (auto m = pool_->take(bytes)) {
+        data_ = m->data;
+        mapped_ = m->bytes;
+        size_ = bytes;
+        return old;
+      }
+    }
     p = map_zeroed(bytes);
   }
   if (!p) return std::nullopt;
   data_ = p;
-  size_ = bytes;
+  size_ = mapped_ = bytes;
   return old;
 }
 

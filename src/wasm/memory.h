@@ -2,10 +2,18 @@
 //
 // The buffer may move when it grows; the interpreter reloads its cached base after every
 // instruction that can grow a memory (memory.grow, calls). Hosts must not keep data() across calls.
+//
+// A MemoryPool lets an embedder that creates and drops many short-lived instances (one per task)
+// reuse their mappings: a dropped memory's mapping is wiped back to all zeros and handed to the
+// next memory, which then costs no mmap/munmap and no page faults on the pages it touches again.
+// A memory from a pool is indistinguishable from a fresh one: every byte reads zero.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include "base/bytes.h"
 #include "wasm/module.h"
@@ -14,10 +22,13 @@ namespace ipvm::wasm {
 
 inline constexpr uint64_t kPageSize = 65536;
 
+class MemoryPool;
+
 class Memory {
  public:
-  // Allocates type.limits.min pages. Precondition: min <= max <= kMaxPages (validated).
-  explicit Memory(MemoryType type);
+  // Allocates type.limits.min pages (from `pool` when given: it must outlive this memory).
+  // Precondition: min <= max <= kMaxPages (validated). data() is null if the host has no memory.
+  explicit Memory(MemoryType type, MemoryPool* pool = nullptr);
   ~Memory();
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
@@ -45,9 +56,47 @@ class Memory {
 
  private:
   MemoryType type_;
+  MemoryPool* pool_ = nullptr;
   uint8_t* data_ = nullptr;
   uint64_t size_ = 0;
+  uint64_t mapped_ = 0;  // bytes mapped at data_ (>= size_ for a pooled mapping); all past size_ are zero
   uint32_t grows_refused_by_limit_ = 0;
+};
+
+// A bounded set of idle linear-memory mappings, shared by the stores of one embedder (thread-safe).
+// A mapping is wiped when it is returned: pages the kernel reports resident are zeroed in place
+// (so the next task finds them mapped), every other page is discarded with MADV_DONTNEED (a page
+// that was swapped out reads zero afterwards). A mapping with many resident pages, or larger than
+// `max_mapping_bytes`, is discarded whole or unmapped instead of being kept warm.
+class MemoryPool {
+ public:
+  struct Options {
+    size_t max_idle = 8;                          // mappings kept
+    uint64_t max_mapping_bytes = 64ull << 20;     // larger mappings are unmapped, not kept
+    uint64_t max_zeroed_bytes = 1ull << 20;       // resident bytes zeroed in place; more: discarded
+  };
+  MemoryPool() : MemoryPool(Options{}) {}
+  explicit MemoryPool(Options options) : options_(options) {}
+  ~MemoryPool();
+  MemoryPool(const MemoryPool&) = delete;
+  MemoryPool& operator=(const MemoryPool&) = delete;
+
+  size_t idle() const;  // mappings waiting for reuse (for tests)
+
+ private:
+  friend class Memory;
+  struct Mapping {
+    uint8_t* data = nullptr;
+    uint64_t bytes = 0;
+  };
+  // An all-zero mapping of at least `bytes` (and not wastefully larger), if one is idle.
+  std::optional<Mapping> take(uint64_t bytes);
+  // Wipes `m` and keeps it, or unmaps it when the pool is full or it is too large.
+  void give(Mapping m);
+
+  Options options_;
+  mutable std::mutex mu_;
+  std::vector<Mapping> idle_;
 };
 
 }  // namespace ipvm::wasm

@@ -36,6 +36,7 @@ uint64_t eval_const(const ConstExpr& e, const Instance& inst) {
 }  // namespace
 
 Store::Store() = default;
+Store::Store(MemoryPool* memory_pool) : memory_pool_(memory_pool) {}
 Store::~Store() = default;
 
 uint32_t Store::intern_type(const FuncType& type) {
@@ -66,7 +67,7 @@ Func* Store::create_host_func(FuncType type, HostFunction fn, std::string name) 
 }
 
 Memory* Store::create_memory(MemoryType type) {
-  host_memories_.push_back(std::make_unique<Memory>(type));
+  host_memories_.push_back(std::make_unique<Memory>(type, memory_pool_));
   return host_memories_.back().get();
 }
 
@@ -136,7 +137,7 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> compi
     inst.tables.push_back(inst.own_tables.back().get());
   }
   for (const MemoryType& t : m.memories) {
-    inst.own_memories.push_back(std::make_unique<Memory>(t));
+    inst.own_memories.push_back(std::make_unique<Memory>(t, memory_pool_));
     if (t.limits.min && !inst.own_memories.back()->data())
       return failf("uninstantiable", "cannot allocate a memory of {} pages", t.limits.min);
     inst.memories.push_back(inst.own_memories.back().get());

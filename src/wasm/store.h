@@ -1,6 +1,9 @@
 // A Store owns every runtime object (instances, functions, tables, memories, globals) and gives
 // each function and instance a stable id, so references and frames are plain integers. Objects
 // live until the store is destroyed. A store is single-threaded; use one per task.
+//
+// Memories come from `memory_pool` when one is given (it must outlive the store): an embedder that
+// makes a store per task then reuses wiped mappings instead of mapping fresh ones (memory.h).
 #pragma once
 
 #include <deque>
@@ -21,6 +24,7 @@ namespace ipvm::wasm {
 class Store {
  public:
   Store();
+  explicit Store(MemoryPool* memory_pool);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -61,6 +65,7 @@ class Store {
   uint32_t register_func(Func* f);
 
  private:
+  MemoryPool* memory_pool_ = nullptr;
   std::deque<FuncType> types_;
   std::unordered_map<std::string, uint32_t> type_ids_;  // key: encoded type
   std::vector<Func*> funcs_;

@@ -147,6 +147,39 @@ TEST(Store, SchemaIsVersionedAndPragmasSet) {
   EXPECT_TRUE(Store::open(dir.db()));
 }
 
+int64_t page_size(Store& store) {
+  int64_t size = 0;
+  EXPECT_TRUE(store.read([&](sqlite::Db& db) -> Status {
+    IPVM_TRY(auto v, db.query_int("PRAGMA page_size"));
+    size = v.value_or(-1);
+    return {};
+  }));
+  return size;
+}
+
+TEST(Store, NewStoresUseTheConfiguredPageSizeOldOnesKeepTheirs) {
+  TempDir dir;
+  {
+    auto store = open_ok(dir.db());
+    EXPECT_EQ(page_size(*store), StoreOptions{}.new_page_size);
+  }
+  // A store made with SQLite's default page size (an older ipvm) opens, keeps it, and works.
+  TempDir old;
+  {
+    auto db = sqlite::Db::open(old.db(), sqlite::Db::Mode::kReadWriteCreate);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->exec("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE t (x)"));
+  }
+  auto store = open_ok(old.db());
+  ASSERT_TRUE(store);
+  EXPECT_EQ(page_size(*store), 4096);
+  ASSERT_TRUE(store->put(block_cid(3), block_bytes(3)));
+  store.reset();
+  store = open_ok(old.db());
+  EXPECT_EQ(*store->get(block_cid(3)), block_bytes(3));
+  EXPECT_EQ(page_size(*store), 4096);
+}
+
 TEST(Store, UpgradesAnOlderSchema) {
   // A store written by a binary that only knew version 1 gets the later tables on open,
   // and keeps its blocks.
