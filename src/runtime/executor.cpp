@@ -46,7 +46,6 @@ Executor::~Executor() = default;
 Result<std::unique_ptr<Executor>> Executor::create(store::Store& store, std::shared_ptr<const ucan::Signer> signer,
                                                    ExecutorOptions options) {
   if (!signer) return fail("executor", "an executor needs a signing key");
-  IPVM_TRY_STATUS(store.write([](store::sqlite::Db& db) { return store::receipts::ensure_schema(db); }));
   return std::unique_ptr<Executor>(new Executor(store, std::move(signer), std::move(options)));
 }
 
@@ -257,13 +256,16 @@ Status Executor::commit(std::vector<Pending>& pending) {
   if (pending.empty()) return {};
   auto st = store_.write([&](store::sqlite::Db& db) -> Status {
     for (const Pending& p : pending) {
-      // Both CIDs were computed from these bytes in this process (decoded or signed here).
-      IPVM_TRY_STATUS(store::blocks::put_hashed(db, p.invocation->cid(), p.invocation->envelope.bytes));
+      // Both CIDs were computed from these bytes in this process (decoded or signed here). An
+      // indexed invocation's block row carries its answer (store/receipt_store.h).
+      const ipld::Cid& inv = p.invocation->cid();
+      if (p.indexed) {
+        IPVM_TRY_STATUS(store::receipts::put(db, inv, p.invocation->envelope.bytes, p.receipt->cid(), p.memo));
+      } else {
+        IPVM_TRY_STATUS(store::blocks::put_hashed(db, inv, p.invocation->envelope.bytes));
+      }
       if (p.module_bytes) IPVM_TRY_STATUS(store::blocks::put(db, p.module, *p.module_bytes));
       IPVM_TRY_STATUS(store::blocks::put_hashed(db, p.receipt->cid(), p.receipt->envelope.bytes));
-      if (p.indexed)
-        IPVM_TRY_STATUS(
-            store::receipts::put(db, p.invocation->cid(), p.receipt->cid(), p.memo, p.receipt->iat.value_or(0)));
     }
     return {};
   });

@@ -66,7 +66,7 @@ struct TaskOutcome {
 
 class Executor {
  public:
-  // Creates the task-index tables if needed.
+  // The task-index tables come with the store (Store::open brings its schema up to date).
   static Result<std::unique_ptr<Executor>> create(store::Store& store, std::shared_ptr<const ucan::Signer> signer,
                                                   ExecutorOptions options = {});
   ~Executor();

@@ -14,7 +14,12 @@ CREATE TABLE IF NOT EXISTS task_memo (
 );
 )sql"};
 
-Status ensure_schema(sqlite::Db& db) { return db.exec(kReceiptsMigration.sql); }
+const Migration kAnswersMigration{3, "answers in invocation blocks", R"sql(
+ALTER TABLE blocks ADD COLUMN answer BLOB;  -- invocation blocks: binary CID of the receipt answering it
+UPDATE blocks SET answer = (SELECT receipt FROM task_receipts WHERE invocation = blocks.cid)
+  WHERE cid IN (SELECT invocation FROM task_receipts);
+DROP TABLE task_receipts;
+)sql"};
 
 namespace {
 
@@ -31,14 +36,19 @@ Result<std::optional<ipld::Cid>> lookup(sqlite::Db& db, std::string_view sql, co
 
 }  // namespace
 
-Status put(sqlite::Db& db, const ipld::Cid& invocation, const ipld::Cid& receipt,
-           const std::optional<ipld::Cid>& memo_key, int64_t created_unix, bool replace_memo) {
+Status put(sqlite::Db& db, const ipld::Cid& invocation, ByteView invocation_bytes, const ipld::Cid& receipt,
+           const std::optional<ipld::Cid>& memo_key, bool replace_memo) {
+  if (!invocation.is_valid() || !receipt.is_valid()) return fail("store", "cannot index a task under an empty CID");
   Bytes inv = invocation.to_bytes(), rct = receipt.to_bytes();
   {
-    IPVM_TRY(auto stmt, db.cached("INSERT OR IGNORE INTO task_receipts (invocation, receipt, created) VALUES (?1, ?2, ?3)"));
+    // A block stored earlier without an answer (an Unauthorized try) gets this one.
+    IPVM_TRY(auto stmt, db.cached("INSERT INTO blocks (cid, codec, size, data, answer) VALUES (?1, ?2, ?3, ?4, ?5) "
+                                  "ON CONFLICT (cid) DO UPDATE SET answer = excluded.answer WHERE answer IS NULL"));
     IPVM_TRY_STATUS(stmt->bind(1, ByteView(inv)));
-    IPVM_TRY_STATUS(stmt->bind(2, ByteView(rct)));
-    IPVM_TRY_STATUS(stmt->bind(3, created_unix));
+    IPVM_TRY_STATUS(stmt->bind(2, static_cast<int64_t>(invocation.codec())));
+    IPVM_TRY_STATUS(stmt->bind(3, static_cast<int64_t>(invocation_bytes.size())));
+    IPVM_TRY_STATUS(stmt->bind(4, invocation_bytes));
+    IPVM_TRY_STATUS(stmt->bind(5, ByteView(rct)));
     IPVM_TRY_STATUS(stmt->run());
   }
   if (memo_key) {
@@ -53,7 +63,7 @@ Status put(sqlite::Db& db, const ipld::Cid& invocation, const ipld::Cid& receipt
 }
 
 Result<std::optional<ipld::Cid>> by_invocation(sqlite::Db& db, const ipld::Cid& invocation) {
-  return lookup(db, "SELECT receipt FROM task_receipts WHERE invocation = ?1", invocation);
+  return lookup(db, "SELECT answer FROM blocks WHERE cid = ?1 AND answer IS NOT NULL", invocation);
 }
 
 Result<std::optional<ipld::Cid>> by_memo(sqlite::Db& db, const ipld::Cid& memo_key) {
@@ -63,7 +73,7 @@ Result<std::optional<ipld::Cid>> by_memo(sqlite::Db& db, const ipld::Cid& memo_k
 Result<bool> answered(sqlite::Db& db, const ipld::Cid& invocation, const ipld::Cid* memo_key) {
   Bytes inv = invocation.to_bytes();
   Bytes key = memo_key ? memo_key->to_bytes() : Bytes{};
-  IPVM_TRY(auto stmt, db.cached("SELECT EXISTS (SELECT 1 FROM task_receipts WHERE invocation = ?1) OR "
+  IPVM_TRY(auto stmt, db.cached("SELECT EXISTS (SELECT 1 FROM blocks WHERE cid = ?1 AND answer IS NOT NULL) OR "
                                 "EXISTS (SELECT 1 FROM task_memo WHERE memo_key = ?2)"));
   IPVM_TRY_STATUS(stmt->bind(1, ByteView(inv)));
   if (memo_key) {
@@ -76,7 +86,7 @@ Result<bool> answered(sqlite::Db& db, const ipld::Cid& invocation, const ipld::C
 }
 
 Result<uint64_t> count(sqlite::Db& db) {
-  IPVM_TRY(auto n, db.query_int("SELECT COUNT(*) FROM task_receipts"));
+  IPVM_TRY(auto n, db.query_int("SELECT COUNT(*) FROM blocks WHERE answer IS NOT NULL"));
   return static_cast<uint64_t>(n.value_or(0));
 }
 

@@ -17,7 +17,8 @@ CREATE TABLE blocks (
 
 namespace {
 // Append new migrations here, in version order.
-const std::array<const Migration*, 2> kAll{&kBlocksMigration, &receipts::kReceiptsMigration};
+const std::array<const Migration*, 3> kAll{&kBlocksMigration, &receipts::kReceiptsMigration,
+                                          &receipts::kAnswersMigration};
 }  // namespace
 
 std::span<const Migration> migrations() {

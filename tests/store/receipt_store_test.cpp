@@ -28,8 +28,9 @@ class ReceiptIndex : public ::testing::Test {
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
+  // The invocation's bytes only need to be some block's: the index does not hash them.
   Status put(const Cid& inv, const Cid& rct, std::optional<Cid> memo) {
-    return store_->write([&](sqlite::Db& db) { return receipts::put(db, inv, rct, memo, 1); });
+    return store_->write([&](sqlite::Db& db) { return receipts::put(db, inv, to_bytes("inv"), rct, memo); });
   }
   bool answered(const Cid& inv, const Cid* memo) {
     bool out = false;
@@ -89,6 +90,21 @@ TEST_F(ReceiptIndex, AnInvocationKeepsItsFirstReceipt) {
   EXPECT_EQ(n, 1u);
 }
 
+TEST_F(ReceiptIndex, AnInvocationStoredUnansweredGetsItsAnswerLater) {
+  Bytes bytes = to_bytes("an invocation first refused, then run");
+  Cid inv = *Cid::of(ipld::codec::kDagCbor, bytes), rct = cid_of("rct");
+  ASSERT_TRUE(store_->put(inv, bytes));
+  EXPECT_FALSE(answered(inv, nullptr));
+  EXPECT_EQ(by_inv(inv), std::nullopt);
+  ASSERT_TRUE(store_->write([&](sqlite::Db& db) { return receipts::put(db, inv, bytes, rct, std::nullopt); }));
+  EXPECT_TRUE(answered(inv, nullptr));
+  EXPECT_EQ(by_inv(inv), rct);
+  EXPECT_EQ(*store_->get(inv), bytes);
+  // Removing the invocation block forgets the answer.
+  ASSERT_TRUE(store_->remove(inv));
+  EXPECT_FALSE(answered(inv, nullptr));
+}
+
 TEST_F(ReceiptIndex, IndexSurvivesReopen) {
   Cid inv = cid_of("inv"), rct = cid_of("rct"), key = cid_of("key");
   ASSERT_TRUE(put(inv, rct, key));
@@ -98,6 +114,61 @@ TEST_F(ReceiptIndex, IndexSurvivesReopen) {
   store_ = std::move(*s);
   EXPECT_TRUE(answered(inv, nullptr));
   EXPECT_EQ(by_memo(key), rct);
+}
+
+}  // namespace
+}  // namespace ipvm::store
+
+namespace ipvm::store {
+namespace {
+
+// A version-2 store (answers in their own table) keeps its answers through migration 3, which
+// moves them into the invocation blocks' rows.
+TEST(ReceiptIndexMigration, Version2AnswersSurvive) {
+  char tmpl[] = "/tmp/ipvm-receipt-migration-XXXXXX";
+  std::string dir = ::mkdtemp(tmpl);
+  std::string path = dir + "/store.sqlite";
+  Bytes inv_bytes = to_bytes("an invocation envelope");
+  Cid inv = *Cid::of(ipld::codec::kDagCbor, inv_bytes), rct = cid_of("rct"), key = cid_of("key");
+  Cid orphan = cid_of("an invocation whose block was removed");
+  {
+    auto db = sqlite::Db::open(path, sqlite::Db::Mode::kReadWriteCreate);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->exec("PRAGMA journal_mode = WAL"));
+    for (const Migration& m : migrations())
+      if (m.version <= 2) ASSERT_TRUE((*db)->exec(m.sql)) << m.name;
+    ASSERT_TRUE((*db)->exec("PRAGMA user_version = 2"));
+    ASSERT_TRUE(blocks::put(**db, inv, inv_bytes));
+    auto row = [&](std::string_view sql, const Cid& a, const Cid& b) -> Status {
+      Bytes x = a.to_bytes(), y = b.to_bytes();
+      IPVM_TRY(auto s, (*db)->cached(sql));
+      IPVM_TRY_STATUS(s->bind(1, ByteView(x)));
+      IPVM_TRY_STATUS(s->bind(2, ByteView(y)));
+      return s->run();
+    };
+    ASSERT_TRUE(row("INSERT INTO task_receipts (invocation, receipt, created) VALUES (?1, ?2, 1)", inv, rct));
+    ASSERT_TRUE(row("INSERT INTO task_receipts (invocation, receipt, created) VALUES (?1, ?2, 1)", orphan, rct));
+    ASSERT_TRUE(row("INSERT INTO task_memo (memo_key, receipt) VALUES (?1, ?2)", key, rct));
+  }
+  {
+    auto store = Store::open(path);
+    ASSERT_TRUE(store) << store.error().to_string();
+    std::optional<Cid> by_inv, by_key, by_orphan;
+    uint64_t n = 0;
+    ASSERT_TRUE((*store)->read([&](sqlite::Db& db) -> Status {
+      IPVM_TRY(by_inv, receipts::by_invocation(db, inv));
+      IPVM_TRY(by_orphan, receipts::by_invocation(db, orphan));
+      IPVM_TRY(by_key, receipts::by_memo(db, key));
+      IPVM_TRY(n, receipts::count(db));
+      return {};
+    }));
+    EXPECT_EQ(by_inv, rct);
+    EXPECT_EQ(by_key, rct);
+    EXPECT_EQ(by_orphan, std::nullopt);  // no block to carry it
+    EXPECT_EQ(n, 1u);
+    EXPECT_EQ(*(*store)->get(inv), inv_bytes);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
