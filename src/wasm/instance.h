@@ -33,11 +33,13 @@ struct Instance {
   std::vector<std::vector<uint64_t>> elems;
   std::vector<uint8_t> data_dropped;
 
-  // Objects this instance defined (owned here; the store indexes them).
-  std::vector<std::unique_ptr<Func>> own_funcs;
+  // Objects this instance defined (owned here; the store indexes them). Functions and globals are
+  // one allocation each: sized once at instantiation and never resized, so pointers into them stay
+  // valid for the instance's lifetime.
+  std::vector<Func> own_funcs;
   std::vector<std::unique_ptr<Table>> own_tables;
   std::vector<std::unique_ptr<Memory>> own_memories;
-  std::vector<std::unique_ptr<GlobalVar>> own_globals;
+  std::vector<GlobalVar> own_globals;
 
   const Module& module() const { return compiled->module(); }
 

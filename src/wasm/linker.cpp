@@ -41,7 +41,7 @@ bool extern_matches(const Import& expected, const Module& module, const Extern& 
 }
 
 void Linker::define(std::string module, std::string name, Extern value) {
-  defs_[{std::move(module), std::move(name)}] = value;
+  defs_.insert_or_assign(std::pair<std::string, std::string>(std::move(module), std::move(name)), value);
 }
 
 void Linker::define_instance(const std::string& module, const Instance& instance) {
@@ -50,7 +50,7 @@ void Linker::define_instance(const std::string& module, const Instance& instance
 }
 
 std::optional<Extern> Linker::lookup(const std::string& module, const std::string& name) const {
-  auto it = defs_.find({module, name});
+  auto it = defs_.find(std::pair<std::string_view, std::string_view>(module, name));
   if (it == defs_.end()) return std::nullopt;
   return it->second;
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "base/error.h"
@@ -34,7 +35,16 @@ class Linker {
                                 const CallLimits& limits = {}) const;
 
  private:
-  std::map<std::pair<std::string, std::string>, Extern> defs_;
+  // Ordered by (module, name); looked up with string views, so resolving allocates nothing.
+  struct KeyLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      int c = std::string_view(a.first).compare(std::string_view(b.first));
+      return c < 0 || (c == 0 && std::string_view(a.second) < std::string_view(b.second));
+    }
+  };
+  std::map<std::pair<std::string, std::string>, Extern, KeyLess> defs_;
 };
 
 // Whether `actual` may satisfy an import declared as `expected` (spec "import subtyping").

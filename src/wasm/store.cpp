@@ -108,9 +108,11 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> compi
   inst.id = static_cast<uint32_t>(instances_.size());
   inst.store = this;
   inst.compiled = compiled;
-  inst.type_ids.reserve(m.types.size());
-  for (const FuncType& t : m.types) inst.type_ids.push_back(intern_type(t));
+  inst.type_ids = module_type_ids(compiled);
 
+  inst.funcs.reserve(m.num_imported_funcs + m.functions.size());
+  inst.globals.reserve(imports.size() + m.globals.size());
+  inst.memories.reserve(imports.size() + m.memories.size());
   for (size_t i = 0; i < imports.size(); ++i) {
     const Extern& e = imports[i];
     switch (e.kind) {
@@ -120,17 +122,16 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> compi
       case ExternKind::kGlobal: inst.globals.push_back(e.global); break;
     }
   }
-  inst.own_funcs.reserve(m.functions.size());
+  inst.own_funcs.resize(m.functions.size());
   for (uint32_t i = 0; i < m.functions.size(); ++i) {
-    auto f = std::make_unique<Func>();
+    Func* f = &inst.own_funcs[i];
     f->type_id = inst.type_ids[m.functions[i].type];
     f->type = &types_[f->type_id];
     f->instance = &inst;
     f->index = m.num_imported_funcs + i;
     f->code = i;
-    register_func(f.get());
-    inst.funcs.push_back(f.get());
-    inst.own_funcs.push_back(std::move(f));
+    register_func(f);
+    inst.funcs.push_back(f);
   }
   for (const TableType& t : m.tables) {
     inst.own_tables.push_back(std::make_unique<Table>(t, 0));
@@ -142,12 +143,12 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> compi
       return failf("uninstantiable", "cannot allocate a memory of {} pages", t.limits.min);
     inst.memories.push_back(inst.own_memories.back().get());
   }
-  for (const Global& g : m.globals) {
-    auto gv = std::make_unique<GlobalVar>();
-    gv->type = g.type;
-    gv->bits = eval_const(g.init, inst);
-    inst.globals.push_back(gv.get());
-    inst.own_globals.push_back(std::move(gv));
+  inst.own_globals.resize(m.globals.size());
+  for (size_t i = 0; i < m.globals.size(); ++i) {
+    GlobalVar* gv = &inst.own_globals[i];
+    gv->type = m.globals[i].type;
+    gv->bits = eval_const(m.globals[i].init, inst);  // may read the globals before it
+    inst.globals.push_back(gv);
   }
   inst.elems.resize(m.elems.size());
   for (size_t i = 0; i < m.elems.size(); ++i) {
@@ -193,6 +194,16 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> compi
     }
   }
   return &inst;
+}
+
+const std::vector<uint32_t>& Store::module_type_ids(const std::shared_ptr<const CompiledModule>& compiled) {
+  for (const auto& [module, ids] : module_types_)
+    if (module == compiled) return ids;
+  std::vector<uint32_t> ids;
+  ids.reserve(compiled->module().types.size());
+  for (const FuncType& t : compiled->module().types) ids.push_back(intern_type(t));
+  module_types_.emplace_back(compiled, std::move(ids));
+  return module_types_.back().second;
 }
 
 Result<std::unique_ptr<Execution>> Store::begin(Func* f, std::span<const Value> args, const CallLimits& limits) {
