@@ -240,6 +240,7 @@ class Compiler {
     const size_t nf = code_.funcs.size();
     ok_.assign(nf, 0);
     ops_.assign(nw_, IOp::kCount);
+    label_.assign(nw_, 0);
     nfuncs = 0;
     for (size_t i = 0; i < nf; ++i) {
       ok_[i] = check(static_cast<uint32_t>(i));
@@ -247,6 +248,7 @@ class Compiler {
     }
     if (nfuncs == 0) return false;
     map.assign(nw_, 0xffffffffu);
+    pos_.assign(nw_, 0);
     map_ = &map;
     func_labels_.resize(nf);
     emit_trampoline();
@@ -277,6 +279,18 @@ class Compiler {
   std::vector<TableEntry> table_entries_;
   const uint32_t* p_ = nullptr;  // current instruction
   uint32_t pc_ = 0;
+  // Instructions control can reach other than from the one before: branch targets, Fuel
+  // instructions (function entries, loop headers) and call return sites. Only these are entries
+  // for the interpreter, and no register value is assumed there.
+  std::vector<uint8_t> label_;
+  std::vector<uint32_t> pos_;  // code offset of every instruction start (compiled functions)
+  // The slot whose value a register still holds after the previous instruction (its result), so
+  // the next one need not reload it through memory. in_: at the current instruction's start.
+  struct Cache {
+    int64_t slot = -1;
+    Reg reg = RAX;
+  };
+  Cache in_, out_;
 
   uint32_t func_end(uint32_t f) const {
     return f + 1 < code_.funcs.size() ? code_.funcs[f + 1].entry : static_cast<uint32_t>(nw_);
@@ -305,8 +319,18 @@ class Compiler {
     if (w_[begin] != handler_word(IOp::kFuel)) return false;
     for (uint32_t t : targets)
       if (t < begin || t >= end || !start[t - begin]) return false;
-    for (uint32_t pc = begin; pc < end; ++pc)
-      if (start[pc - begin]) ops_[pc] = by_word.at(w_[pc]);
+    for (uint32_t pc = begin; pc < end; ++pc) {
+      if (!start[pc - begin]) continue;
+      IOp op = by_word.at(w_[pc]);
+      ops_[pc] = op;
+      if (op == IOp::kFuel) label_[pc] = 1;
+      if (op == IOp::kCall || op == IOp::kCallImport || op == IOp::kCallIndirect) {
+        uint64_t next = pc + op_len(op, w_ + pc, end - pc);
+        if (next < end) label_[next] = 1;
+      }
+    }
+    for (uint32_t t : targets) label_[t] = 1;
+    label_[begin] = 1;
     return true;
   }
 
@@ -335,18 +359,30 @@ class Compiler {
     a_.u32(0);
   }
 
-  void put(int i, Reg r) { a_.store(true, slot(i), r); }
+  void put(int i, Reg r) {
+    a_.store(true, slot(i), r);
+    out_ = Cache{p_[i], r};
+  }
+  bool cached(int i) const { return in_.slot >= 0 && in_.slot == p_[i]; }
+  // dst = slot i (w: 64 bits, else the low 32 zero-extended), from the cache when it holds it.
+  void load_slot(bool w, Reg dst, int i) {
+    if (!cached(i)) {
+      a_.load(w, dst, slot(i));
+    } else if (in_.reg != dst || !w) {
+      a_.mov(w, dst, in_.reg);
+    }
+  }
 
   // Stores the float in xmm0 to slot i, canonicalizing NaN as the interpreter does.
   // The canonical bits stay in `r`.
-  void put_float(bool dbl, Mem dst, Reg r = RAX) {
+  void put_float(bool dbl, int i, Reg r = RAX) {
     Label ok;
     a_.movd_from_xmm(dbl, r, 0);
     a_.ucomis(dbl, 0, 0);
     a_.jcc(kNP, ok);
     a_.mov_imm(r, dbl ? 0x7ff8000000000000ull : 0x7fc00000u);
     a_.bind(ok);
-    a_.store(true, dst, r);
+    put(i, r);
   }
 
   // Effective address of an n-byte access: from a slot (plus `add` wrapped to 32 bits when
@@ -354,7 +390,7 @@ class Compiler {
   // memory operand (rax holds the address part; rcx is clobbered).
   Mem address(int addr_slot, bool has_add, int32_t add, uint64_t const_ea, uint32_t offset, int n) {
     if (addr_slot >= 0) {
-      a_.load(false, RAX, slot(addr_slot));
+      load_slot(false, RAX, addr_slot);
       if (has_add) a_.alu_imm(kAdd, false, RAX, add);
     } else {
       a_.mov_imm(RAX, const_ea);
@@ -440,9 +476,12 @@ class Compiler {
     table_entries_.clear();
     for (uint32_t pc = fc.entry; pc < end;) {
       IOp op = ops_[pc];
-      (*map_)[pc] = static_cast<uint32_t>(a_.size());
+      pos_[pc] = static_cast<uint32_t>(a_.size());
+      if (label_[pc]) (*map_)[pc] = pos_[pc];
       pc_ = pc;
       p_ = w_ + pc;
+      in_ = label_[pc] ? Cache{} : out_;
+      out_ = Cache{};
       emit(op);
       pc += static_cast<uint32_t>(op_len(op, p_, end - pc));
     }
@@ -461,46 +500,57 @@ class Compiler {
       a_.jmp(exit_common_);
     }
     cold_.clear();
-    for (auto [at, target] : jumps_) a_.patch_rel32(at, (*map_)[target]);
+    for (auto [at, target] : jumps_) a_.patch_rel32(at, pos_[target]);
     for (const TableEntry& e : table_entries_) {
-      uint32_t rel = static_cast<uint32_t>(static_cast<int64_t>((*map_)[e.target]) - static_cast<int64_t>(e.base));
+      uint32_t rel = static_cast<uint32_t>(static_cast<int64_t>(pos_[e.target]) - static_cast<int64_t>(e.base));
       std::memcpy(a_.buf.data() + e.at, &rel, 4);
     }
   }
 
+  // rax = slot ia OP (slot ib | imm), reading cached operands from their register.
   void int_op(bool w, IntKind kind, int code, bool is_imm) {
-    a_.load(w, RAX, slot(2));
-    switch (kind) {
-      case kAlu:
-        if (is_imm) a_.alu_imm(static_cast<Alu>(code), w, RAX, imm(3));
-        else a_.alu(static_cast<Alu>(code), w, RAX, slot(3));
-        break;
-      case kMul:
-        if (is_imm) a_.imul_imm(w, RAX, RAX, imm(3));
-        else a_.imul(w, RAX, slot(3));
-        break;
-      case kSh:
-        if (is_imm) {
-          a_.shift_imm(static_cast<Shift>(code), w, RAX, static_cast<uint8_t>(p_[3] & (w ? 63 : 31)));
-        } else {
-          a_.load(false, RCX, slot(3));
-          a_.shift_cl(static_cast<Shift>(code), w, RAX);
-        }
-        break;
-      case kCmpK:
-        if (is_imm) a_.alu_imm(kCmp, w, RAX, imm(3));
-        else a_.alu(kCmp, w, RAX, slot(3));
-        a_.setcc(static_cast<Cond>(code), RAX);
-        a_.movzx8_rr(RAX, RAX);
-        break;
+    binary(w, kind, code, is_imm, 2, 3);
+    if (kind == kCmpK) {
+      a_.setcc(static_cast<Cond>(code), RAX);
+      a_.movzx8_rr(RAX, RAX);
     }
     put(1, RAX);
   }
 
+  void binary(bool w, IntKind kind, int code, bool is_imm, int ia, int ib) {
+    Alu alu = kind == kCmpK ? kCmp : static_cast<Alu>(code);
+    if (is_imm) {
+      load_slot(w, RAX, ia);
+      switch (kind) {
+        case kMul: a_.imul_imm(w, RAX, RAX, imm(ib)); break;
+        case kSh: a_.shift_imm(static_cast<Shift>(code), w, RAX, static_cast<uint8_t>(p_[ib] & (w ? 63 : 31))); break;
+        default: a_.alu_imm(alu, w, RAX, imm(ib)); break;
+      }
+      return;
+    }
+    if (kind == kSh) {
+      load_slot(false, RCX, ib);  // before rax is overwritten (the cache may be rax)
+      load_slot(w, RAX, ia);
+      a_.shift_cl(static_cast<Shift>(code), w, RAX);
+      return;
+    }
+    bool b_cached = cached(ib);
+    if (b_cached && in_.reg == RAX && !cached(ia)) {
+      a_.mov(true, RCX, RAX);
+      a_.load(w, RAX, slot(ia));
+      if (kind == kMul) a_.imul(w, RAX, RCX); else a_.alu(alu, w, RAX, RCX);
+      return;
+    }
+    load_slot(w, RAX, ia);
+    if (b_cached) {
+      if (kind == kMul) a_.imul(w, RAX, in_.reg); else a_.alu(alu, w, RAX, in_.reg);
+    } else {
+      if (kind == kMul) a_.imul(w, RAX, slot(ib)); else a_.alu(alu, w, RAX, slot(ib));
+    }
+  }
+
   void cmp_branch(bool w, Cond c, bool is_imm) {
-    a_.load(w, RAX, slot(1));
-    if (is_imm) a_.alu_imm(kCmp, w, RAX, imm(2));
-    else a_.alu(kCmp, w, RAX, slot(2));
+    binary(w, kCmpK, c, is_imm, 1, 2);
     jump_word(c, p_[3]);
   }
 
@@ -621,15 +671,16 @@ class Compiler {
         jump_word(-1, p_[1]);
         return;
       case IOp::kBrIfNz: case IOp::kBrIfNzA: case IOp::kBrIfNzLoop: case IOp::kBrIfNzLoopA:
-        a_.alu_imm(kCmp, false, slot(1), 0);
-        jump_word(kNE, p_[2]);
-        return;
       case IOp::kBrIfZ: case IOp::kBrIfZA:
-        a_.alu_imm(kCmp, false, slot(1), 0);
-        jump_word(kE, p_[2]);
+        if (cached(1)) {
+          a_.test(false, in_.reg, in_.reg);
+        } else {
+          a_.alu_imm(kCmp, false, slot(1), 0);
+        }
+        jump_word(op == IOp::kBrIfZ || op == IOp::kBrIfZA ? kE : kNE, p_[2]);
         return;
       case IOp::kBrIfAndNz: case IOp::kBrIfAndNzA: case IOp::kBrIfAndZ: case IOp::kBrIfAndZA:
-        a_.load(false, RAX, slot(1));
+        load_slot(false, RAX, 1);
         a_.alu_imm(kAnd, false, RAX, imm(2));
         jump_word(op == IOp::kBrIfAndNz || op == IOp::kBrIfAndNzA ? kNE : kE, p_[3]);
         return;
@@ -653,13 +704,17 @@ class Compiler {
         return;
       }
       case IOp::kCopy:
-        a_.load(true, RAX, slot(2));
-        put(1, RAX);
+        if (cached(2)) {
+          put(1, in_.reg);
+        } else {
+          a_.load(true, RAX, slot(2));
+          put(1, RAX);
+        }
         return;
       case IOp::kCopy2: case IOp::kCopy3: case IOp::kCopy4: {
         int n = op == IOp::kCopy2 ? 2 : op == IOp::kCopy3 ? 3 : 4;
         for (int k = 0; k < n; ++k) {
-          a_.load(true, RAX, slot(2 + 2 * k));
+          if (k == 0) load_slot(true, RAX, 2); else a_.load(true, RAX, slot(2 + 2 * k));
           put(1 + 2 * k, RAX);
         }
         return;
@@ -689,9 +744,14 @@ class Compiler {
         return;
       }
       case IOp::kSelect: case IOp::kSelectA:
+        if (cached(4)) {
+          a_.mov(false, RDX, in_.reg);
+        } else {
+          a_.load(false, RDX, slot(4));
+        }
         a_.load(true, RAX, slot(2));
         a_.load(true, RCX, slot(3));
-        a_.alu_imm(kCmp, false, slot(4), 0);
+        a_.test(false, RDX, RDX);
         a_.cmov(kE, true, RAX, RCX);
         put(1, RAX);
         return;
@@ -720,9 +780,9 @@ class Compiler {
         put(1, RAX);
         return;
       case IOp::kGlobalSet:
+        load_slot(true, RCX, 2);
         a_.load(true, RAX, CTX_FIELD(globals));
         a_.load(true, RAX, Mem{RAX, static_cast<int32_t>(p_[1] * 8)});
-        a_.load(true, RCX, slot(2));
         a_.store(true, Mem{RAX, static_cast<int32_t>(offsetof(GlobalVar, bits))}, RCX);
         return;
       case IOp::kMemorySize:
@@ -766,9 +826,7 @@ class Compiler {
 #undef C_CMP
 #define C_FARITH(N, D, OPC)                             \
   case IOp::k##N: case IOp::k##N##A: case IOp::k##N##B: \
-    a_.sse(0x10, D, 0, slot(2));                        \
-    a_.sse(OPC, D, 0, slot(3));                         \
-    put_float(D, slot(1));                              \
+    float_arith(D, OPC);                                \
     return;
       JIT_FLOAT_ARITH(C_FARITH)
 #undef C_FARITH
@@ -827,11 +885,11 @@ class Compiler {
         put(1, RAX);
         return;
       case IOp::kI32WrapI64: case IOp::kI32WrapI64A: case IOp::kI64ExtendI32U: case IOp::kI64ExtendI32UA:
-        a_.load(false, RAX, slot(2));
+        load_slot(false, RAX, 2);
         put(1, RAX);
         return;
       case IOp::kI64ExtendI32S: case IOp::kI64ExtendI32SA: case IOp::kI64Extend32S: case IOp::kI64Extend32SA:
-        a_.movsxd(RAX, slot(2));
+        if (cached(2)) a_.movsxd_rr(RAX, in_.reg); else a_.movsxd(RAX, slot(2));
         put(1, RAX);
         return;
       case IOp::kI32Extend8S: case IOp::kI32Extend8SA:
@@ -853,16 +911,16 @@ class Compiler {
       case IOp::kF32Sqrt: case IOp::kF32SqrtA: case IOp::kF64Sqrt: case IOp::kF64SqrtA: {
         bool d = op == IOp::kF64Sqrt || op == IOp::kF64SqrtA;
         a_.sse(0x51, d, 0, slot(2));
-        put_float(d, slot(1));
+        put_float(d, 1);
         return;
       }
       case IOp::kF32DemoteF64: case IOp::kF32DemoteF64A:
         a_.sse(0x5A, true, 0, slot(2));
-        put_float(false, slot(1));
+        put_float(false, 1);
         return;
       case IOp::kF64PromoteF32: case IOp::kF64PromoteF32A:
         a_.sse(0x5A, false, 0, slot(2));
-        put_float(true, slot(1));
+        put_float(true, 1);
         return;
       case IOp::kF32ConvertI32S: case IOp::kF32ConvertI32SA: case IOp::kF64ConvertI32S: case IOp::kF64ConvertI32SA:
       case IOp::kF32ConvertI32U: case IOp::kF32ConvertI32UA: case IOp::kF64ConvertI32U: case IOp::kF64ConvertI32UA:
@@ -875,7 +933,7 @@ class Compiler {
                       op == IOp::kF64ConvertI32UA;
         a_.load(src64, RAX, slot(2));
         a_.cvtsi2s(d, src64 || u32src, 0, RAX);  // a zero-extended u32 converts exactly as an i64
-        put_float(d, slot(1));
+        put_float(d, 1);
         return;
       }
 
@@ -897,14 +955,18 @@ class Compiler {
 #undef C_LOAD
 #define C_STORE(N, OPC, NB)                                                        \
   case IOp::k##N: case IOp::k##N##V: {                                            \
+    bool v_cached = cached(2);                                                    \
+    if (v_cached) a_.mov(true, RDX, in_.reg);                                      \
     Mem m = address(1, false, 0, 0, p_[3], NB);                                   \
-    a_.load(true, RDX, slot(2));                                                  \
+    if (!v_cached) a_.load(true, RDX, slot(2));                                   \
     store_value(NB, m, RDX);                                                      \
     return;                                                                       \
   }                                                                               \
   case IOp::k##N##AI: case IOp::k##N##AIV: {                                      \
+    bool v_cached = cached(3);                                                    \
+    if (v_cached) a_.mov(true, RDX, in_.reg);                                      \
     Mem m = address(1, true, imm(2), 0, p_[4], NB);                               \
-    a_.load(true, RDX, slot(3));                                                  \
+    if (!v_cached) a_.load(true, RDX, slot(3));                                   \
     store_value(NB, m, RDX);                                                      \
     return;                                                                       \
   }                                                                               \
@@ -925,9 +987,11 @@ class Compiler {
       case IOp::kI32AddLoad: case IOp::kI32AddLoadA: case IOp::kI32AddLoadStore: case IOp::kI32AddLoadStoreA:
       case IOp::kI32AddLoadAI: case IOp::kI32AddLoadAIA: {
         bool ai = op == IOp::kI32AddLoadAI || op == IOp::kI32AddLoadAIA;
+        bool a_cached = cached(2);
+        if (a_cached) a_.mov(true, RSI, in_.reg);
         Mem m = ai ? address(3, true, imm(4), 0, p_[5], 4) : address(3, false, 0, 0, p_[4], 4);
         a_.load(false, RDX, m);
-        a_.alu(kAdd, false, RDX, slot(2));
+        if (a_cached) a_.alu(kAdd, false, RDX, RSI); else a_.alu(kAdd, false, RDX, slot(2));
         put(1, RDX);
         if (op == IOp::kI32AddLoadStore || op == IOp::kI32AddLoadStoreA) a_.store(false, m, RDX);
         return;
@@ -983,20 +1047,20 @@ class Compiler {
     }
     // Remaining numeric ops: out-of-line helpers with the interpreter's exact expressions.
     if (JitBinHelper h = jit_bin_helper(base_op(op))) {
-      a_.load(true, RDI, slot(2));
-      a_.load(true, RSI, slot(3));
+      load_slot(true, RDI, 2);
+      load_slot(true, RSI, 3);
       call_helper(reinterpret_cast<const void*>(h));
       put(1, RAX);
       return;
     }
     if (JitUnHelper h = jit_un_helper(base_op(op))) {
-      a_.load(true, RDI, slot(2));
+      load_slot(true, RDI, 2);
       call_helper(reinterpret_cast<const void*>(h));
       put(1, RAX);
       return;
     }
     if (JitTruncHelper h = jit_trunc_helper(op)) {
-      a_.load(true, RDI, slot(2));
+      load_slot(true, RDI, 2);
       call_helper(reinterpret_cast<const void*>(h));
       a_.test(true, RDX, RDX);
       a_.jcc(kNE, cold(kJitTrap, -1));
@@ -1021,20 +1085,33 @@ class Compiler {
     }
   }
 
+  // xmm0 = slot 2 OP slot 3 for an SSE scalar op, operands from the cache when there.
+  void float_arith(bool dbl, uint8_t opc) {
+    bool b_cached = cached(3);
+    if (cached(2)) a_.movd_to_xmm(dbl, 0, in_.reg); else a_.sse(0x10, dbl, 0, slot(2));
+    if (b_cached) {
+      a_.movd_to_xmm(dbl, 1, in_.reg);
+      a_.sse(opc, dbl, 0, 1);
+    } else {
+      a_.sse(opc, dbl, 0, slot(3));
+    }
+    put_float(dbl, 1);
+  }
+
   void f64_load_op(IOp, uint8_t opc, bool ai, bool rmw) {
+    if (cached(2)) a_.movd_to_xmm(true, 0, in_.reg); else a_.sse(0x10, true, 0, slot(2));
     Mem m = ai ? address(3, true, imm(4), 0, p_[5], 8) : address(3, false, 0, 0, p_[4], 8);
-    a_.sse(0x10, true, 0, slot(2));
     a_.sse(opc, true, 0, m);
-    put_float(true, slot(1), RDX);
+    put_float(true, 1, RDX);
     if (rmw) a_.store(true, m, RDX);
   }
 
   void shifted_op(int opc, int shift) {
     Shift sh = shift == 0x77 ? kRol : shift == 0x76 ? kShr : kShl;
     Alu alu = opc == 0x73 ? kXor : opc == 0x6a ? kAdd : opc == 0x72 ? kOr : kAnd;
-    a_.load(false, RCX, slot(3));
+    load_slot(false, RCX, 3);
     a_.shift_imm(sh, false, RCX, static_cast<uint8_t>(p_[4] & 31));
-    a_.load(false, RAX, slot(2));
+    load_slot(false, RAX, 2);
     a_.alu(alu, false, RAX, RCX);
     put(1, RAX);
   }
