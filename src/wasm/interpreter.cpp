@@ -1047,6 +1047,9 @@ jit_run: {
   jctx.depth = depth;
   jctx.frame_lim = frame_lim;
   jctx.inst_id = inst_id;
+  jctx.inst = inst;
+  jctx.store = &store;
+  jctx.jit = jit;
   uint32_t why = jit->run(&jctx, jit_target);
   fuel = jctx.fuel;
   depth = jctx.depth;

@@ -29,6 +29,9 @@ namespace ipvm::wasm {
 
 struct Frame;
 struct GlobalVar;
+struct Instance;
+class Store;
+class JitCode;
 
 // Registers of the running native code, spilled here at entry/exit. Plain data; field offsets are
 // baked into the generated code.
@@ -48,6 +51,9 @@ struct JitCtx {
   uint32_t inst_id = 0;          // the running instance's store id
   uint32_t exit_pc = 0;          // out: word index where the interpreter continues
   uint32_t trap = 0;             // out (kTrap): TrapKind
+  Instance* inst = nullptr;      // the running instance (call_indirect resolution)
+  Store* store = nullptr;
+  const JitCode* jit = nullptr;  // inst's native code
 };
 
 enum JitExit : uint32_t { kJitRet = 0, kJitFuel = 1, kJitTrap = 2, kJitInterp = 3 };
@@ -65,6 +71,10 @@ class JitCode {
   const void* entry(uint32_t pc) const {
     return pc < map_.size() && map_[pc] != kNone ? base_ + map_[pc] : nullptr;
   }
+  // The native prologue of defined function f (what a native call enters), or nullptr.
+  const void* func_entry(uint32_t f) const {
+    return f < func_entries_.size() && func_entries_[f] != kNone ? base_ + func_entries_[f] : nullptr;
+  }
   // Runs native code from `target` (an entry()) until an exit; returns a JitExit.
   uint32_t run(JitCtx* ctx, const void* target) const;
 
@@ -76,9 +86,16 @@ class JitCode {
   JitCode() = default;
   uint8_t* base_ = nullptr;  // mmap'd, read+exec
   size_t size_ = 0;
-  std::vector<uint32_t> map_;  // word index -> code offset (instruction starts only)
+  std::vector<uint32_t> map_;  // word index -> code offset (interpreter entry points only)
+  std::vector<uint32_t> func_entries_;  // defined function -> prologue offset
   uint32_t compiled_funcs_ = 0;
 };
+
+// call_indirect from native code (the instruction at word index pc, frame fp): when the callee is a
+// compiled function of the same instance and every check and limit passes, pushes its frame as the
+// interpreter would and returns its native prologue; otherwise returns nullptr and changes
+// nothing, and the interpreter performs the instruction (traps included).
+const void* jit_call_indirect(JitCtx* ctx, uint64_t* fp, uint32_t pc);
 
 // Whether the JIT is used by default: an x86-64 host and env IPVM_JIT is not "0" (read once).
 bool jit_default();

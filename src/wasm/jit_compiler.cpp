@@ -18,6 +18,8 @@
 #include <unordered_map>
 
 #include "wasm/execution.h"
+#include "wasm/instance.h"
+#include "wasm/store.h"
 #include "wasm/jit.h"
 #include "wasm/jit_helpers.h"
 #include "wasm/jit_x64.h"
@@ -236,7 +238,7 @@ class Compiler {
   explicit Compiler(const Code& code) : code_(code), w_(code.words.data()), nw_(code.words.size()) {}
 
   // Returns false when nothing was compiled.
-  bool run(std::vector<uint8_t>& out, std::vector<uint32_t>& map, uint32_t& nfuncs) {
+  bool run(std::vector<uint8_t>& out, std::vector<uint32_t>& map, std::vector<uint32_t>& entries, uint32_t& nfuncs) {
     const size_t nf = code_.funcs.size();
     ok_.assign(nf, 0);
     ops_.assign(nw_, IOp::kCount);
@@ -252,8 +254,12 @@ class Compiler {
     map_ = &map;
     func_labels_.resize(nf);
     emit_trampoline();
+    entries.assign(nf, 0xffffffffu);
     for (size_t i = 0; i < nf; ++i)
-      if (ok_[i]) emit_func(static_cast<uint32_t>(i));
+      if (ok_[i]) {
+        entries[i] = static_cast<uint32_t>(a_.size());
+        emit_func(static_cast<uint32_t>(i));
+      }
     out = std::move(a_.buf);
     return true;
   }
@@ -758,9 +764,25 @@ class Compiler {
       case IOp::kCall:
         call_direct();
         return;
-      case IOp::kCallImport: case IOp::kCallIndirect:
+      case IOp::kCallImport:
         a_.jmp(cold(kJitInterp));
         return;
+      case IOp::kCallIndirect: {
+        Label& slow = cold(kJitInterp);
+        int32_t argbase = static_cast<int32_t>(p_[4] * 8);
+        a_.alu(kCmp, true, RSP, CTX_FIELD(rsp_limit));
+        a_.jcc(kB, slow);
+        a_.mov(true, RDI, kCtx);
+        a_.mov(true, RSI, kFp);
+        a_.mov_imm(RDX, pc_);
+        call_helper(reinterpret_cast<const void*>(&jit_call_indirect));
+        a_.test(true, RAX, RAX);
+        a_.jcc(kE, slow);
+        a_.lea(kFp, Mem{kFp, argbase});
+        a_.call(RAX);
+        a_.lea(kFp, Mem{kFp, -argbase});
+        return;
+      }
       case IOp::kRet: {
         uint32_t a = p_[1], n = p_[2];
         if (a != 0)
@@ -1121,10 +1143,10 @@ class Compiler {
 
 std::unique_ptr<const JitCode> JitCode::compile(const Code& code) {
   std::vector<uint8_t> bytes;
-  std::vector<uint32_t> map;
+  std::vector<uint32_t> map, entries;
   uint32_t nfuncs = 0;
   Compiler c(code);
-  if (!c.run(bytes, map, nfuncs)) return nullptr;
+  if (!c.run(bytes, map, entries, nfuncs)) return nullptr;
   size_t page = 4096;
   size_t size = (bytes.size() + page - 1) / page * page;
   void* m = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1138,12 +1160,36 @@ std::unique_ptr<const JitCode> JitCode::compile(const Code& code) {
   j->base_ = static_cast<uint8_t*>(m);
   j->size_ = size;
   j->map_ = std::move(map);
+  j->func_entries_ = std::move(entries);
   j->compiled_funcs_ = nfuncs;
   return j;
 }
 
 JitCode::~JitCode() {
   if (base_) munmap(base_, size_);
+}
+
+const void* jit_call_indirect(JitCtx* ctx, uint64_t* fp, uint32_t pc) {
+  // The interpreter's L_CallIndirect checks, in the same order; any failure goes back to it.
+  Instance* inst = ctx->inst;
+  const Code& code = inst->compiled->code();
+  const uint32_t* p = code.words.data() + pc;
+  Table* t = inst->tables[p[2]];
+  uint32_t i = static_cast<uint32_t>(fp[p[3]]);
+  if (i >= t->size()) return nullptr;
+  uint64_t r = t->data()[i];
+  if (r == 0 || r > ctx->store->num_funcs()) return nullptr;
+  Func* callee = ctx->store->func_table()[r - 1];
+  if (callee->type_id != inst->type_ids[p[1]] || callee->instance != inst) return nullptr;
+  const void* entry = ctx->jit->func_entry(callee->code);
+  if (!entry) return nullptr;
+  const FuncCode& fc = code.funcs[callee->code];
+  uint64_t* nfp = fp + p[4];
+  if (ctx->depth >= ctx->frame_lim || nfp + fc.frame_slots > ctx->stack_end) return nullptr;
+  ctx->frames[ctx->depth - 1].pc = pc + 5;
+  ctx->frames[ctx->depth++] = Frame{inst->id, callee->code, 0, static_cast<uint32_t>(nfp - ctx->stack_base)};
+  for (uint32_t k = fc.num_params; k < fc.num_locals; ++k) nfp[k] = 0;
+  return entry;
 }
 
 uint32_t JitCode::run(JitCtx* ctx, const void* target) const {
@@ -1154,6 +1200,7 @@ uint32_t JitCode::run(JitCtx* ctx, const void* target) const {
 #else  // not x86-64: no native tier
 
 std::unique_ptr<const JitCode> JitCode::compile(const Code&) { return nullptr; }
+const void* jit_call_indirect(JitCtx*, uint64_t*, uint32_t) { return nullptr; }
 JitCode::~JitCode() = default;
 uint32_t JitCode::run(JitCtx*, const void*) const { return kJitInterp; }
 
