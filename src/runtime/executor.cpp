@@ -209,7 +209,7 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
     rp.iat = now();
     rp.out = std::move(out);
     rp.meta = ipld::Value::map(std::move(meta));
-    IPVM_TRY(auto signed_receipt, sign_receipt(*signer_, rp));
+    IPVM_TRY(auto signed_receipt, sign_receipt(*signer_, std::move(rp)));
     auto receipt = std::make_shared<const Receipt>(std::move(signed_receipt));
     p.receipt = receipt;
     p.memo = memo;

@@ -123,9 +123,23 @@ ipld::Value receipt_payload(std::string_view iss, const ReceiptParams& p) {
 }
 
 Result<Receipt> sign_receipt(const ucan::Signer& signer, const ReceiptParams& p) {
+  return sign_receipt(signer, ReceiptParams(p));
+}
+
+Result<Receipt> sign_receipt(const ucan::Signer& signer, ReceiptParams&& p) {
   IPVM_TRY_STATUS(check_out(p.out));
   IPVM_TRY(auto env, ucan::sign_envelope(signer, kReceiptTag, receipt_payload(signer.did(), p)));
-  return receipt_from_envelope(std::move(env));
+  // What receipt_from_envelope would read back from the payload built above.
+  Receipt r;
+  r.iss = signer.did();
+  r.ran = std::move(p.ran);
+  r.out = std::move(p.out);
+  r.fx = std::move(p.fx);
+  r.meta = p.meta.is_map() ? std::move(p.meta) : ipld::Value::map({});
+  r.iat = p.iat;
+  r.prf = std::move(p.prf);
+  r.envelope = std::move(env);
+  return r;
 }
 
 }  // namespace ipvm::runtime

@@ -88,5 +88,8 @@ struct ReceiptParams {
 // The payload map (iss = signer.did()); exposed for tests and the unsigned benchmark path.
 ipld::Value receipt_payload(std::string_view iss, const ReceiptParams& p);
 Result<Receipt> sign_receipt(const ucan::Signer& signer, const ReceiptParams& p);
+// The same, taking the values over: the receipt's fields are moved from `p` rather than read back
+// from the signed payload (which holds copies of them).
+Result<Receipt> sign_receipt(const ucan::Signer& signer, ReceiptParams&& p);
 
 }  // namespace ipvm::runtime

@@ -127,6 +127,38 @@ TEST(Receipt, SignedEnvelopeEqualsItsDecoding) {
   EXPECT_TRUE(ucan::verify_envelope(*e));
 }
 
+// sign_receipt(ReceiptParams&&) fills the receipt from the values it was given, not from the
+// payload: every field must equal what decoding the signed bytes gives.
+TEST(Receipt, MovedParamsGiveTheDecodedFields) {
+  auto signer = key();
+  for (int variant = 0; variant < 3; ++variant) {
+    ReceiptParams p;
+    p.ran = some_cid("inv");
+    p.out = variant == 1 ? error_out("Trap", "trap: unreachable") : ok_out(ipld::Value::integer(42));
+    if (variant == 0) {
+      p.fx = {some_cid("fx1"), some_cid("fx2")};
+      p.prf = {some_cid("prf")};
+      p.meta = ipld::Value::map({{"fuel", ipld::Value::integer(7)}, {"mod", ipld::Value::link(some_cid("m"))}});
+      p.iat = 1234;
+    }
+    if (variant == 2) p.meta = ipld::Value();  // not a map: an empty one
+    auto r = sign_receipt(signer, std::move(p));
+    ASSERT_TRUE(r) << r.error().to_string();
+    auto d = decode_receipt(r->envelope.bytes);
+    ASSERT_TRUE(d) << d.error().to_string();
+    EXPECT_EQ(r->iss, d->iss);
+    EXPECT_EQ(r->ran, d->ran);
+    EXPECT_EQ(r->out, d->out);
+    EXPECT_EQ(r->fx, d->fx);
+    EXPECT_EQ(r->meta, d->meta);
+    EXPECT_EQ(r->iat, d->iat);
+    EXPECT_EQ(r->prf, d->prf);
+    EXPECT_EQ(r->cid(), d->cid());
+    EXPECT_EQ(r->envelope.payload, d->envelope.payload);
+    EXPECT_TRUE(verify_receipt_signature(*r));
+  }
+}
+
 // What would not decode again is refused at signing, so no unreadable receipt is ever stored.
 TEST(Receipt, RefusesPayloadsThatWouldNotDecode) {
   auto signer = key();
