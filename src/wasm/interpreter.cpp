@@ -148,6 +148,13 @@ RunResult run(Execution* ex, bool allow_suspend, const int32_t** table_out) {
     if (jit && (jit_target = jit->entry(w)) != nullptr) goto jit_run; \
   } while (0)
 #define DISPATCH() goto *(base + static_cast<int32_t>(*pc))
+// After an op native code has no template for (it exited to run it here): back to native code.
+#define NEXT_JIT(n)                                    \
+  do {                                                 \
+    pc += (n);                                         \
+    TRY_JIT(static_cast<uint32_t>(pc - words));        \
+    DISPATCH();                                        \
+  } while (0)
 #define NEXT(n)  \
   do {           \
     pc += (n);   \
@@ -366,32 +373,32 @@ L_GlobalSet:
   NEXT(3);
 L_RefFunc:
   SL(1) = uint64_t{inst->funcs[pc[2]]->id} + 1;
-  NEXT(3);
+  NEXT_JIT(3);
 
 L_TableGet: {
   Table* t = inst->tables[pc[2]];
   uint32_t i = GET_u32(3);
   if (i >= t->size()) TRAP(TrapKind::kTableOutOfBounds);
   SL(1) = t->data()[i];
-  NEXT(4);
+  NEXT_JIT(4);
 }
 L_TableSet: {
   Table* t = inst->tables[pc[1]];
   uint32_t i = GET_u32(2);
   if (i >= t->size()) TRAP(TrapKind::kTableOutOfBounds);
   t->data()[i] = SL(3);
-  NEXT(4);
+  NEXT_JIT(4);
 }
 L_TableSize:
   PUT_R32(1, inst->tables[pc[2]]->size());
-  NEXT(3);
+  NEXT_JIT(3);
 L_TableGrow: {
   Table* t = inst->tables[pc[2]];
   uint32_t n = GET_u32(4);
   fuel -= n >> 6;
   auto old = t->grow(n, SL(3), lim.max_table_elements);
   PUT_R32(1, old ? *old : 0xffffffffu);
-  NEXT(5);
+  NEXT_JIT(5);
 }
 L_TableFill: {
   Table* t = inst->tables[pc[1]];
@@ -401,7 +408,7 @@ L_TableFill: {
   uint64_t v = SL(3);
   uint64_t* e = t->data();
   for (uint64_t k = 0; k < n; ++k) e[i + k] = v;
-  NEXT(5);
+  NEXT_JIT(5);
 }
 L_TableCopy: {
   Table* dt = inst->tables[pc[1]];
@@ -410,7 +417,7 @@ L_TableCopy: {
   if (d + n > dt->size() || s + n > st->size()) TRAP(TrapKind::kTableOutOfBounds);
   fuel -= static_cast<int64_t>(n >> 6);
   if (n) std::memmove(dt->data() + d, st->data() + s, n * sizeof(uint64_t));
-  NEXT(6);
+  NEXT_JIT(6);
 }
 L_TableInit: {
   Table* t = inst->tables[pc[1]];
@@ -419,12 +426,12 @@ L_TableInit: {
   if (s + n > seg.size() || d + n > t->size()) TRAP(TrapKind::kTableOutOfBounds);
   fuel -= static_cast<int64_t>(n >> 6);
   if (n) std::memcpy(t->data() + d, seg.data() + s, n * sizeof(uint64_t));
-  NEXT(6);
+  NEXT_JIT(6);
 }
 L_ElemDrop:
   inst->elems[pc[1]].clear();
   inst->elems[pc[1]].shrink_to_fit();
-  NEXT(2);
+  NEXT_JIT(2);
 
 L_MemorySize:
   PUT_R32(1, msize / kPageSize);
@@ -441,7 +448,7 @@ L_MemoryGrow: {
     RELOAD_MEM();
   }
   PUT_R32(1, r);
-  NEXT(3);
+  NEXT_JIT(3);
 }
 L_MemoryInit: {
   uint32_t seg = pc[1];
@@ -451,24 +458,24 @@ L_MemoryInit: {
   if (s + n > len || d + n > msize) TRAP(TrapKind::kMemoryOutOfBounds);
   fuel -= static_cast<int64_t>(n >> 6);
   if (n) std::memcpy(mem + d, inst->module().bytes.data() + ds.offset_in_module + s, n);
-  NEXT(5);
+  NEXT_JIT(5);
 }
 L_DataDrop:
   inst->data_dropped[pc[1]] = 1;
-  NEXT(2);
+  NEXT_JIT(2);
 L_MemoryCopy: {
   uint64_t d = GET_u32(1), s = GET_u32(2), n = GET_u32(3);
   if (d + n > msize || s + n > msize) TRAP(TrapKind::kMemoryOutOfBounds);
   fuel -= static_cast<int64_t>(n >> 6);
   if (n) std::memmove(mem + d, mem + s, n);
-  NEXT(4);
+  NEXT_JIT(4);
 }
 L_MemoryFill: {
   uint64_t d = GET_u32(1), n = GET_u32(3);
   if (d + n > msize) TRAP(TrapKind::kMemoryOutOfBounds);
   fuel -= static_cast<int64_t>(n >> 6);
   if (n) std::memset(mem + d, static_cast<int>(GET_u32(2) & 0xff), n);
-  NEXT(4);
+  NEXT_JIT(4);
 }
 
 L_I32DivS: {

@@ -13,8 +13,8 @@
 //   instruction: kFuel at a Fuel instruction whose cost is already subtracted (the interpreter's
 //   slow path undoes it), kTrap at the trapping instruction, kRet after a Ret popped the frame the
 //   native code was entered in.
-// - Functions containing an op without a template (tables, bulk memory, memory.grow, ref.func)
-//   are not compiled and run in the interpreter.
+// - Ops without a template (tables, bulk memory, memory.grow, ref.func) exit to the interpreter,
+//   which runs that one instruction and re-enters native code at the next.
 // Code is generated once per CompiledModule and is immutable (read+exec, never writable) after.
 #pragma once
 

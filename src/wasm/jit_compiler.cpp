@@ -184,15 +184,19 @@ uint64_t op_len(IOp op, const uint32_t* p, uint64_t avail) {
   }
 }
 
-bool supported(IOp op) {
+bool supported(IOp op) { return op != IOp::kCount; }
+
+// Ops without a template: native code exits before them, the interpreter runs them and comes back
+// at the next instruction (NEXT_JIT in interpreter.cpp).
+bool interpreted(IOp op) {
   switch (op) {
     case IOp::kRefFunc: case IOp::kTableGet: case IOp::kTableSet: case IOp::kTableSize: case IOp::kTableGrow:
     case IOp::kTableFill: case IOp::kTableCopy: case IOp::kTableInit: case IOp::kElemDrop:
     case IOp::kMemoryGrow: case IOp::kMemoryInit: case IOp::kDataDrop: case IOp::kMemoryCopy:
-    case IOp::kMemoryFill: case IOp::kCount:
-      return false;
-    default:
+    case IOp::kMemoryFill:
       return true;
+    default:
+      return false;
   }
 }
 
@@ -330,7 +334,7 @@ class Compiler {
       IOp op = by_word.at(w_[pc]);
       ops_[pc] = op;
       if (op == IOp::kFuel) label_[pc] = 1;
-      if (op == IOp::kCall || op == IOp::kCallImport || op == IOp::kCallIndirect) {
+      if (op == IOp::kCall || op == IOp::kCallImport || op == IOp::kCallIndirect || interpreted(op)) {
         uint64_t next = pc + op_len(op, w_ + pc, end - pc);
         if (next < end) label_[next] = 1;
       }
@@ -765,6 +769,12 @@ class Compiler {
         call_direct();
         return;
       case IOp::kCallImport:
+        a_.jmp(cold(kJitInterp));
+        return;
+      case IOp::kRefFunc: case IOp::kTableGet: case IOp::kTableSet: case IOp::kTableSize: case IOp::kTableGrow:
+      case IOp::kTableFill: case IOp::kTableCopy: case IOp::kTableInit: case IOp::kElemDrop:
+      case IOp::kMemoryGrow: case IOp::kMemoryInit: case IOp::kDataDrop: case IOp::kMemoryCopy:
+      case IOp::kMemoryFill:
         a_.jmp(cold(kJitInterp));
         return;
       case IOp::kCallIndirect: {
