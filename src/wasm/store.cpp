@@ -196,14 +196,14 @@ Result<Instance*> Store::instantiate(std::shared_ptr<const CompiledModule> compi
   return &inst;
 }
 
-const std::vector<uint32_t>& Store::module_type_ids(const std::shared_ptr<const CompiledModule>& compiled) {
+std::vector<uint32_t> Store::module_type_ids(const std::shared_ptr<const CompiledModule>& compiled) {
   for (const auto& [module, ids] : module_types_)
     if (module == compiled) return ids;
   std::vector<uint32_t> ids;
   ids.reserve(compiled->module().types.size());
   for (const FuncType& t : compiled->module().types) ids.push_back(intern_type(t));
-  module_types_.emplace_back(compiled, std::move(ids));
-  return module_types_.back().second;
+  module_types_.emplace_back(compiled, ids);
+  return ids;
 }
 
 Result<std::unique_ptr<Execution>> Store::begin(Func* f, std::span<const Value> args, const CallLimits& limits) {

@@ -67,10 +67,10 @@ class Store {
  private:
   // A module's type index -> store type id, interned once per module (a store that instantiates
   // a module again reuses them). Holds the module so its address cannot be reused meanwhile.
-  const std::vector<uint32_t>& module_type_ids(const std::shared_ptr<const CompiledModule>& compiled);
+  std::vector<uint32_t> module_type_ids(const std::shared_ptr<const CompiledModule>& compiled);
 
   MemoryPool* memory_pool_ = nullptr;
-  std::deque<std::pair<std::shared_ptr<const CompiledModule>, std::vector<uint32_t>>> module_types_;
+  std::vector<std::pair<std::shared_ptr<const CompiledModule>, std::vector<uint32_t>>> module_types_;
   std::deque<FuncType> types_;
   std::unordered_map<std::string, uint32_t> type_ids_;  // key: encoded type
   std::vector<Func*> funcs_;
