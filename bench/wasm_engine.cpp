@@ -1,7 +1,8 @@
 // The Wasm engine against native code, V8 (node) and wabt's interpreter, measured in one run.
 //
 // Each kernel in examples/bench/*.c is built here with `clang --target=wasm32-wasi -O2` and
-// natively with `cc -O2`, then run natively, on ipvm (in process, fuel metering on), on node (its
+// natively with `cc -O2`, then run natively, on ipvm (in process, fuel metering on; its native
+// tier, and again interpreter only: CallLimits::jit = false), on node (its
 // WASI, timing only wasi.start) and on `wasm-interp --wasi`. Every runtime must print exactly the
 // native output. Printed: each time and its ratio to native, ipvm's speedup over wasm-interp, and
 // geometric means; then compile throughput, instantiation time and suspend/resume of a call with
@@ -93,7 +94,7 @@ struct IpvmRun {
   std::string out;
 };
 
-Result<IpvmRun> run_ipvm(const Bytes& wasm, const std::string& name, int reps) {
+Result<IpvmRun> run_ipvm(const Bytes& wasm, const std::string& name, int reps, bool jit = true) {
   IPVM_TRY(auto cm, CompiledModule::compile(wasm));
   WasiState st;
   st.args = {name, std::to_string(reps)};
@@ -101,6 +102,7 @@ Result<IpvmRun> run_ipvm(const Bytes& wasm, const std::string& name, int reps) {
   Func* start = proc->instance->func("_start");
   if (!start) return fail("bench", "no _start");
   CallLimits limits;  // fuel metering is always on; the budget is just large
+  limits.jit = jit;
   double t0 = cpu_ms();
   Outcome o = proc->store->call(start, {}, limits);
   double ms = cpu_ms() - t0;
@@ -157,9 +159,9 @@ int main(int argc, char** argv) {
   fs::create_directories(work);
   std::ofstream(work / "run.mjs") << kNodeRunner;
 
-  fmt::print("{:<8} {:>9} {:>16} {:>16} {:>16} {:>10} {:>12}\n", "kernel", "native", "ipvm (fuel on)", "node (V8)",
-             "wasm-interp", "ipvm/wabt", "fuel");
-  std::vector<double> r_ipvm, r_node, r_wabt, speedup;
+  fmt::print("{:<8} {:>9} {:>16} {:>16} {:>16} {:>16} {:>10} {:>12}\n", "kernel", "native", "ipvm (fuel on)",
+             "ipvm interp", "node (V8)", "wasm-interp", "ipvm/wabt", "fuel");
+  std::vector<double> r_ipvm, r_interp, r_node, r_wabt, speedup;
   std::vector<Bytes> modules;
   bool all_ok = true;
   for (const Kernel& k0 : kKernels) {
@@ -206,6 +208,17 @@ int main(int argc, char** argv) {
       ipvm_cell = fmt::format("{:.0f}ms {:.1f}x", ir->ms, ir->ms / t_native);
     }
 
+    // The same run in the interpreter only (the tier the JIT falls back to).
+    std::string interp_cell = "error";
+    auto ii = run_ipvm(*bytes, k.name, k.reps, false);
+    if (ii && ii->out == expect && (!ir || ii->fuel == ir->fuel)) {
+      r_interp.push_back(ii->ms / t_native);
+      interp_cell = fmt::format("{:.0f}ms {:.1f}x", ii->ms, ii->ms / t_native);
+    } else {
+      fmt::print(stderr, "{}: ipvm interpreter failed, differs or used other fuel\n", k.name);
+      all_ok = false;
+    }
+
     std::string node_cell = "-";
     if (use_node) {
       fs::path out = work / (k.name + ".node.out"), err = work / (k.name + ".node.err");
@@ -248,11 +261,12 @@ int main(int argc, char** argv) {
         }
       }
     }
-    fmt::print("{:<8} {:>7.1f}ms {:>16} {:>16} {:>16} {:>10} {:>12}\n", k.name, t_native, ipvm_cell, node_cell,
-               wabt_cell, speed_cell, ir ? fmt::format("{}", ir->fuel) : "-");
+    fmt::print("{:<8} {:>7.1f}ms {:>16} {:>16} {:>16} {:>16} {:>10} {:>12}\n", k.name, t_native, ipvm_cell,
+               interp_cell, node_cell, wabt_cell, speed_cell, ir ? fmt::format("{}", ir->fuel) : "-");
     std::fflush(stdout);
   }
   fmt::print("geometric mean vs native: ipvm {:.2f}x", geomean(r_ipvm));
+  if (!r_interp.empty()) fmt::print(", ipvm interpreter {:.2f}x", geomean(r_interp));
   if (!r_node.empty()) fmt::print(", node {:.2f}x", geomean(r_node));
   if (!r_wabt.empty()) fmt::print(", wasm-interp {:.0f}x", geomean(r_wabt));
   if (!speedup.empty()) fmt::print("; ipvm is {:.0f}x faster than wasm-interp", geomean(speedup));
