@@ -73,7 +73,10 @@ class MemoryPool {
   struct Options {
     size_t max_idle = 8;                          // mappings kept
     uint64_t max_mapping_bytes = 64ull << 20;     // larger mappings are unmapped, not kept
-    uint64_t max_zeroed_bytes = 1ull << 20;       // resident bytes zeroed in place; more: discarded
+    // Resident bytes zeroed in place; more: all discarded. Zeroed pages stay resident, so every
+    // later wipe of the mapping zeroes them again: the bound caps what one large task costs the
+    // small tasks that reuse its mapping after it.
+    uint64_t max_zeroed_bytes = 256ull << 10;
   };
   MemoryPool() : MemoryPool(Options{}) {}
   explicit MemoryPool(Options options) : options_(options) {}
