@@ -15,7 +15,7 @@
 #include <cstring>
 #include <deque>
 #include <type_traits>
-#include <unordered_map>
+#include <algorithm>
 
 #include "wasm/execution.h"
 #include "wasm/instance.h"
@@ -54,18 +54,38 @@ constexpr Reg kFp = RBX, kMem = R12, kMsize = R13, kFuel = R14, kCtx = R15;
 
 #define CTX_FIELD(f) Mem{kCtx, static_cast<int32_t>(offsetof(JitCtx, f))}
 
-// Handler word -> op (the word code stores handler offsets, see code.h). Ops that would share a
-// handler word map to kCount (never compiled).
-const std::unordered_map<uint32_t, IOp>& ops_by_word() {
-  static const std::unordered_map<uint32_t, IOp> table = [] {
-    std::unordered_map<uint32_t, IOp> t;
+// Handler word -> op (the word code stores handler offsets, see code.h), as a dense table over
+// the handlers' offset range. Words outside it, and offsets two ops would share, give kCount
+// (never compiled).
+class OpsByWord {
+ public:
+  OpsByWord() {
+    lo_ = INT32_MAX;
+    int32_t hi = INT32_MIN;
     for (int i = 0; i < static_cast<int>(IOp::kCount); ++i) {
-      IOp op = static_cast<IOp>(i);
-      auto [it, fresh] = t.emplace(handler_word(op), op);
-      if (!fresh) it->second = IOp::kCount;
+      int32_t w = static_cast<int32_t>(handler_word(static_cast<IOp>(i)));
+      lo_ = std::min(lo_, w);
+      hi = std::max(hi, w);
     }
-    return t;
-  }();
+    table_.assign(static_cast<size_t>(int64_t{hi} - lo_ + 1), IOp::kCount);
+    std::vector<uint8_t> seen(table_.size(), 0);
+    for (int i = 0; i < static_cast<int>(IOp::kCount); ++i) {
+      size_t at = static_cast<size_t>(int64_t{static_cast<int32_t>(handler_word(static_cast<IOp>(i)))} - lo_);
+      table_[at] = seen[at]++ ? IOp::kCount : static_cast<IOp>(i);
+    }
+  }
+  IOp operator()(uint32_t word) const {
+    uint64_t at = static_cast<uint64_t>(int64_t{static_cast<int32_t>(word)} - lo_);
+    return at < table_.size() ? table_[at] : IOp::kCount;
+  }
+
+ private:
+  int32_t lo_;
+  std::vector<IOp> table_;
+};
+
+const OpsByWord& ops_by_word() {
+  static const OpsByWord table;
   return table;
 }
 
@@ -256,6 +276,7 @@ class Compiler {
     map.assign(nw_, 0xffffffffu);
     pos_.assign(nw_, 0);
     map_ = &map;
+    a_.buf.reserve(nw_ * 8 + 4096);
     func_labels_.resize(nf);
     emit_trampoline();
     entries.assign(nf, 0xffffffffu);
@@ -276,6 +297,8 @@ class Compiler {
   size_t nw_;
   Assembler a_;
   std::vector<uint8_t> ok_;
+  std::vector<uint32_t> targets_;  // check() scratch
+  std::vector<uint8_t> start_;
   std::vector<IOp> ops_;  // op at each instruction start of compiled functions
   std::vector<uint32_t>* map_ = nullptr;
   std::vector<Label> func_labels_;
@@ -310,13 +333,14 @@ class Compiler {
     const FuncCode& fc = code_.funcs[f];
     uint32_t begin = fc.entry, end = func_end(f);
     if (begin >= end || end > nw_ || fc.frame_slots >= (1u << 24) || fc.num_locals > fc.frame_slots) return false;
-    const auto& by_word = ops_by_word();
-    std::vector<uint32_t> targets;
-    std::vector<uint8_t> start(end - begin, 0);
+    const OpsByWord& by_word = ops_by_word();
+    std::vector<uint32_t>& targets = targets_;
+    targets.clear();
+    start_.assign(end - begin, 0);
+    std::vector<uint8_t>& start = start_;
     for (uint32_t pc = begin; pc < end;) {
-      auto it = by_word.find(w_[pc]);
-      if (it == by_word.end() || !supported(it->second)) return false;
-      IOp op = it->second;
+      IOp op = by_word(w_[pc]);
+      if (!supported(op)) return false;
       uint64_t len = op_len(op, w_ + pc, end - pc);
       if (len == 0 || pc + len > end) return false;
       if (op == IOp::kFuel && w_[pc + 1] > (1u << 30)) return false;
@@ -331,7 +355,7 @@ class Compiler {
       if (t < begin || t >= end || !start[t - begin]) return false;
     for (uint32_t pc = begin; pc < end; ++pc) {
       if (!start[pc - begin]) continue;
-      IOp op = by_word.at(w_[pc]);
+      IOp op = by_word(w_[pc]);
       ops_[pc] = op;
       if (op == IOp::kFuel) label_[pc] = 1;
       if (op == IOp::kCall || op == IOp::kCallImport || op == IOp::kCallIndirect || interpreted(op)) {

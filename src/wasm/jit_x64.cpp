@@ -16,8 +16,10 @@ void Assembler::patch_rel32(size_t at, size_t target) {
 
 void Assembler::bind(Label& l) {
   l.pos = static_cast<int64_t>(buf.size());
-  for (size_t at : l.patches) patch_rel32(at, buf.size());
-  l.patches.clear();
+  for (uint32_t i = 0; i < l.n && i < 2; ++i) patch_rel32(l.first[i], buf.size());
+  for (size_t at : l.more) patch_rel32(at, buf.size());
+  l.n = 0;
+  l.more.clear();
 }
 
 void Assembler::rel32(Label& l) {
@@ -25,8 +27,10 @@ void Assembler::rel32(Label& l) {
   u32(0);
   if (l.pos >= 0) {
     patch_rel32(at, static_cast<size_t>(l.pos));
+  } else if (l.n < 2) {
+    l.first[l.n++] = at;
   } else {
-    l.patches.push_back(at);
+    l.more.push_back(at);
   }
 }
 

@@ -31,8 +31,11 @@ enum Alu : uint8_t { kAdd = 0, kOr = 1, kAnd = 4, kSub = 5, kXor = 6, kCmp = 7 }
 enum Shift : uint8_t { kRol = 0, kRor = 1, kShl = 4, kShr = 5, kSar = 7 };
 
 struct Label {
-  int64_t pos = -1;                // bound position, or -1
-  std::vector<size_t> patches;     // rel32 fields to fill when bound
+  int64_t pos = -1;  // bound position, or -1
+  // rel32 fields to fill when bound: most labels have one or two, kept without allocating.
+  size_t first[2] = {0, 0};
+  uint32_t n = 0;
+  std::vector<size_t> more;
 };
 
 class Assembler {
