@@ -22,12 +22,7 @@ namespace {
 // Fuel is handed to the loop in chunks so the deadline is checked once per chunk, off the hot path.
 constexpr int64_t kFuelChunk = int64_t{1} << 20;
 
-using s32 = int32_t;
-using u32 = uint32_t;
-using s64 = int64_t;
-using u64 = uint64_t;
-using f32 = float;
-using f64 = double;
+using namespace numeric_types;
 
 struct HostCallResult {
   bool ok;

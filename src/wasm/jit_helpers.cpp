@@ -9,12 +9,7 @@
 namespace ipvm::wasm {
 namespace {
 
-using s32 = int32_t;
-using u32 = uint32_t;
-using s64 = int64_t;
-using u64 = uint64_t;
-using f32 = float;
-using f64 = double;
+using namespace numeric_types;
 
 // Slot bits -> operand, and result -> slot bits, exactly as the interpreter's GET_/PUT_ macros.
 #define JH_GET_u32(x) static_cast<uint32_t>(x)

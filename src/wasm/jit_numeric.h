@@ -10,6 +10,16 @@
 
 namespace ipvm::wasm {
 
+// The operand type names the op lists in ops.h use (u32 s32 u64 s64 f32 f64).
+namespace numeric_types {
+using s32 = int32_t;
+using u32 = uint32_t;
+using s64 = int64_t;
+using u64 = uint64_t;
+using f32 = float;
+using f64 = double;
+}  // namespace numeric_types
+
 template <class F>
 inline F wasm_fmin(F a, F b) {
   if (a != a || b != b) return std::numeric_limits<F>::quiet_NaN();
