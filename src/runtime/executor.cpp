@@ -213,7 +213,8 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
     auto receipt = std::make_shared<const Receipt>(std::move(signed_receipt));
     p.receipt = receipt;
     p.memo = memo;
-    by_invocation_.erase(inv_cid);
+    // Like the store, the caches keep an invocation's (and a memo key's) first answer: a forced
+    // re-run returns its new receipt but does not replace the one later replays get.
     if (p.indexed) by_invocation_.insert(inv_cid, receipt);
     if (memo) by_memo_.insert(*memo, receipt);
     pending.push_back(std::move(p));

@@ -38,6 +38,24 @@ TEST_F(RuntimeTest, AddOneExecutesThenReplays) {
   EXPECT_EQ(fresh.receipt->fuel(), first.receipt->fuel());  // deterministic fuel
 }
 
+// A forced re-run of the same invocation signs a new receipt, but replays (from the cache now, from
+// the store after a restart) keep answering with the first one.
+TEST_F(RuntimeTest, ForcedRerunKeepsTheFirstAnswerForReplays) {
+  IPVM_NEED_MODULE(mod, "add_one");
+  auto inv = invoke(mod, "add_one", "[5]");
+  TaskOutcome first = run(inv);
+  TaskOutcome again = run(inv, RunOptions{.use_cache = false});
+  EXPECT_FALSE(again.replayed);
+  auto cached = exec_->find_by_invocation(inv->cid());
+  ASSERT_TRUE(cached && *cached);
+  EXPECT_EQ((*cached)->cid(), first.receipt->cid());
+  EXPECT_EQ(run(inv).receipt->cid(), first.receipt->cid());
+  open();
+  auto stored = exec_->find_by_invocation(inv->cid());
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ((*stored)->cid(), first.receipt->cid());
+}
+
 TEST_F(RuntimeTest, ReceiptsSurviveRestart) {
   IPVM_NEED_MODULE(mod, "add_one");
   auto inv = invoke(mod, "add_one", "[1]");
