@@ -1,8 +1,8 @@
 // Word code -> x86-64 (see jit.h for the contract with the interpreter).
 //
 // Register assignment while native code runs (all callee-saved, so helper calls keep them):
-//   rbx = fp (frame slot 0), r12 = memory 0 base, r13 = memory 0 size, r14 = fuel chunk left,
-//   r15 = JitCtx*. rax, rcx, rdx, rsi, rdi and xmm0/xmm1 are scratch.
+//   rbx = fp (frame slot 0), rbp = live frames (JitCtx::depth), r12 = memory 0 base,
+//   r13 = memory 0 size, r14 = fuel chunk left, r15 = JitCtx*. rax, rcx, rdx, rsi, rdi and xmm0/xmm1 are scratch.
 // Native stack: the trampoline calls into a function body; every body keeps rsp 16-byte aligned
 // (its prologue pushes 8 bytes of padding over the return address) so helpers can be called
 // directly. A nested wasm call is a native call; Ret is a native ret. Exits restore the
@@ -50,7 +50,7 @@ namespace {
 
 using namespace x64;
 
-constexpr Reg kFp = RBX, kMem = R12, kMsize = R13, kFuel = R14, kCtx = R15;
+constexpr Reg kFp = RBX, kDepth = RBP, kMem = R12, kMsize = R13, kFuel = R14, kCtx = R15;
 
 #define CTX_FIELD(f) Mem{kCtx, static_cast<int32_t>(offsetof(JitCtx, f))}
 
@@ -487,11 +487,13 @@ class Compiler {
     a_.load(true, kMem, CTX_FIELD(mem));
     a_.load(true, kMsize, CTX_FIELD(msize));
     a_.load(true, kFuel, CTX_FIELD(fuel));
+    a_.load(false, kDepth, CTX_FIELD(depth));
     a_.call(body);
     a_.mov_imm(RAX, kJitRet);
     a_.bind(exit_common_);
     a_.store(true, CTX_FIELD(fuel), kFuel);
     a_.store(true, CTX_FIELD(fp), kFp);
+    a_.store(false, CTX_FIELD(depth), kDepth);
     a_.load(true, RSP, CTX_FIELD(saved_rsp));
     a_.alu_imm(kAdd, true, RSP, 8);
     a_.pop(R15); a_.pop(R14); a_.pop(R13); a_.pop(R12); a_.pop(RBP); a_.pop(RBX);
@@ -652,8 +654,7 @@ class Compiler {
     const FuncCode& fc = code_.funcs[callee];
     Label& slow = cold(kJitInterp);
     int32_t argbase = static_cast<int32_t>(p_[2] * 8);
-    a_.load(false, RAX, CTX_FIELD(depth));
-    a_.alu(kCmp, false, RAX, CTX_FIELD(frame_lim));
+    a_.alu(kCmp, false, kDepth, CTX_FIELD(frame_lim));
     a_.jcc(kAE, slow);
     a_.lea(RDX, Mem{kFp, argbase});
     a_.lea(RCX, Mem{RDX, static_cast<int32_t>(fc.frame_slots * 8)});
@@ -662,7 +663,7 @@ class Compiler {
     a_.alu(kCmp, true, RSP, CTX_FIELD(rsp_limit));
     a_.jcc(kB, slow);
     // rsi = &frames[depth]
-    a_.mov(false, RSI, RAX);
+    a_.mov(false, RSI, kDepth);
     a_.shift_imm(kShl, true, RSI, 4);
     a_.alu(kAdd, true, RSI, CTX_FIELD(frames));
     a_.store_imm(false, Mem{RSI, -16 + 8}, static_cast<int32_t>(pc_ + 3));  // caller continues after the call
@@ -674,8 +675,7 @@ class Compiler {
     a_.alu(kSub, true, RCX, CTX_FIELD(stack_base));
     a_.shift_imm(kShr, true, RCX, 3);
     a_.store(false, Mem{RSI, 12}, RCX);
-    a_.alu_imm(kAdd, false, RAX, 1);
-    a_.store(false, CTX_FIELD(depth), RAX);
+    a_.alu_imm(kAdd, false, kDepth, 1);
     uint32_t zeros = fc.num_locals - fc.num_params;
     if (zeros <= 16) {
       for (uint32_t k = fc.num_params; k < fc.num_locals; ++k) a_.store_imm(true, Mem{RDX, static_cast<int32_t>(k * 8)}, 0);
@@ -806,12 +806,14 @@ class Compiler {
         int32_t argbase = static_cast<int32_t>(p_[4] * 8);
         a_.alu(kCmp, true, RSP, CTX_FIELD(rsp_limit));
         a_.jcc(kB, slow);
+        a_.store(false, CTX_FIELD(depth), kDepth);  // the helper pushes the frame
         a_.mov(true, RDI, kCtx);
         a_.mov(true, RSI, kFp);
         a_.mov_imm(RDX, pc_);
         call_helper(reinterpret_cast<const void*>(&jit_call_indirect));
         a_.test(true, RAX, RAX);
         a_.jcc(kE, slow);
+        a_.load(false, kDepth, CTX_FIELD(depth));
         a_.lea(kFp, Mem{kFp, argbase});
         a_.call(RAX);
         a_.lea(kFp, Mem{kFp, -argbase});
@@ -824,7 +826,7 @@ class Compiler {
             a_.load(true, RAX, Mem{kFp, static_cast<int32_t>((a + k) * 8)});
             a_.store(true, Mem{kFp, static_cast<int32_t>(k * 8)}, RAX);
           }
-        a_.alu_imm(kSub, false, CTX_FIELD(depth), 1);
+        a_.alu_imm(kSub, false, kDepth, 1);
         a_.alu_imm(kAdd, true, RSP, 8);
         a_.ret();
         return;
