@@ -28,9 +28,11 @@ bool discard(uint8_t* p, uint64_t bytes) { return bytes == 0 || madvise(p, bytes
 
 // Makes every byte of the mapping zero again. Resident pages (those a task touched) are zeroed in
 // place so they stay mapped for the next task; the rest are discarded, which also covers a page
-// that was swapped out (mincore does not report it resident, yet it holds data). False if the
+// that was swapped out (mincore does not report it resident, yet it holds data). A mapping locked
+// on fault (see MemoryPool::map) cannot have a swapped-out page, so its non-resident pages were
+// never touched and need no discard: one syscall (mincore) instead of two or more. False if the
 // kernel refused; the caller then unmaps the mapping.
-bool wipe(uint8_t* data, uint64_t bytes, uint64_t max_zeroed) {
+bool wipe(uint8_t* data, uint64_t bytes, bool locked, uint64_t max_zeroed) {
   const uint64_t page = os_page_size();
   const uint64_t n = bytes / page;
   unsigned char small[1024];
@@ -40,10 +42,11 @@ bool wipe(uint8_t* data, uint64_t bytes, uint64_t max_zeroed) {
     large.resize(n);
     vec = large.data();
   }
-  if (mincore(data, bytes, vec) != 0) return discard(data, bytes);
+  if (mincore(data, bytes, vec) != 0) return !locked && discard(data, bytes);
   uint64_t resident = 0;
   for (uint64_t i = 0; i < n; ++i) resident += vec[i] & 1;
-  if (resident * page > max_zeroed) return discard(data, bytes);
+  // MADV_DONTNEED is refused on locked pages: a locked mapping with too much resident is unmapped.
+  if (resident * page > max_zeroed) return !locked && discard(data, bytes);
   uint64_t i = 0;
   while (i < n) {
     const bool in = vec[i] & 1;
@@ -51,7 +54,7 @@ bool wipe(uint8_t* data, uint64_t bytes, uint64_t max_zeroed) {
     while (j < n && (vec[j] & 1) == in) ++j;
     if (in) {
       std::memset(data + i * page, 0, (j - i) * page);
-    } else if (!discard(data + i * page, (j - i) * page)) {
+    } else if (!locked && !discard(data + i * page, (j - i) * page)) {
       return false;
     }
     i = j;
@@ -89,7 +92,7 @@ void MemoryPool::give(Mapping m) {
     keep = idle_.size() < options_.max_idle;
   }
   // Wiped outside the lock: it is the expensive part, and the mapping belongs to no one meanwhile.
-  if (keep && wipe(m.data, m.bytes, options_.max_zeroed_bytes)) {
+  if (keep && wipe(m.data, m.bytes, m.locked, options_.max_zeroed_bytes)) {
     std::lock_guard lock(mu_);
     if (idle_.size() < options_.max_idle) {
       idle_.push_back(m);
@@ -99,6 +102,17 @@ void MemoryPool::give(Mapping m) {
   munmap(m.data, m.bytes);
 }
 
+MemoryPool::Mapping MemoryPool::map(uint64_t bytes) const {
+  Mapping m{map_zeroed(bytes), bytes, false};
+  if (!m.data) return Mapping{};
+  // Locked on fault: nothing is populated now, and a page the guest touches can never be swapped
+  // out, which is what lets wipe() skip discarding the pages mincore reports absent. Only for
+  // mappings small enough to be zeroed whole, so a locked mapping never needs MADV_DONTNEED; when
+  // RLIMIT_MEMLOCK refuses, the mapping simply stays unlocked.
+  if (bytes <= options_.max_zeroed_bytes) m.locked = mlock2(m.data, bytes, MLOCK_ONFAULT) == 0;
+  return m;
+}
+
 Memory::Memory(MemoryType type, MemoryPool* pool) : type_(type), pool_(pool) {
   uint64_t bytes = uint64_t{type.limits.min} * kPageSize;
   if (!bytes) return;
@@ -106,9 +120,15 @@ Memory::Memory(MemoryType type, MemoryPool* pool) : type_(type), pool_(pool) {
     if (auto m = pool_->take(bytes)) {
       data_ = m->data;
       mapped_ = m->bytes;
+      locked_ = m->locked;
       size_ = bytes;
       return;
     }
+    MemoryPool::Mapping m = pool_->map(bytes);
+    data_ = m.data;
+    locked_ = m.locked;
+    if (data_) size_ = mapped_ = bytes;
+    return;
   }
   data_ = map_zeroed(bytes);
   if (data_) size_ = mapped_ = bytes;
@@ -116,7 +136,7 @@ Memory::Memory(MemoryType type, MemoryPool* pool) : type_(type), pool_(pool) {
 
 Memory::~Memory() {
   if (!data_) return;
-  if (pool_) pool_->give(MemoryPool::Mapping{data_, mapped_});
+  if (pool_) pool_->give(MemoryPool::Mapping{data_, mapped_, locked_});
   else munmap(data_, mapped_);
 }
 
@@ -138,6 +158,10 @@ std::optional<uint32_t> Memory::grow(uint32_t delta, uint32_t limit_pages) {
   }
   uint8_t* p = nullptr;
   if (data_) {
+    // Unlocked first: growing a locked mapping would count against RLIMIT_MEMLOCK and could fail
+    // where an unlocked one succeeds (the guest would see memory.grow refused).
+    if (locked_ && munlock(data_, mapped_) == 0) locked_ = false;
+    if (locked_) return std::nullopt;
     void* q = mremap(data_, mapped_, bytes, MREMAP_MAYMOVE);  // the new tail is zero-filled
     if (q != MAP_FAILED) p = static_cast<uint8_t*>(q);
   } else {
@@ -145,11 +169,16 @@ std::optional<uint32_t> Memory::grow(uint32_t delta, uint32_t limit_pages) {
       if (auto m = pool_->take(bytes)) {
         data_ = m->data;
         mapped_ = m->bytes;
+        locked_ = m->locked;
         size_ = bytes;
         return old;
       }
+      MemoryPool::Mapping m = pool_->map(bytes);
+      p = m.data;
+      locked_ = m.locked;
+    } else {
+      p = map_zeroed(bytes);
     }
-    p = map_zeroed(bytes);
   }
   if (!p) return std::nullopt;
   data_ = p;

@@ -60,6 +60,7 @@ class Memory {
   uint8_t* data_ = nullptr;
   uint64_t size_ = 0;
   uint64_t mapped_ = 0;  // bytes mapped at data_ (>= size_ for a pooled mapping); all past size_ are zero
+  bool locked_ = false;  // a pool mapping locked on fault (MemoryPool::map)
   uint32_t grows_refused_by_limit_ = 0;
 };
 
@@ -67,7 +68,9 @@ class Memory {
 // A mapping is wiped when it is returned: pages the kernel reports resident are zeroed in place
 // (so the next task finds them mapped), every other page is discarded with MADV_DONTNEED (a page
 // that was swapped out reads zero afterwards). A mapping with many resident pages, or larger than
-// `max_mapping_bytes`, is discarded whole or unmapped instead of being kept warm.
+// `max_mapping_bytes`, is discarded whole or unmapped instead of being kept warm. The pool's own
+// mappings of at most `max_zeroed_bytes` are locked on fault (mlock2 MLOCK_ONFAULT, when
+// RLIMIT_MEMLOCK allows): their touched pages cannot be swapped out, so their wipe needs no discard.
 class MemoryPool {
  public:
   struct Options {
@@ -91,7 +94,10 @@ class MemoryPool {
   struct Mapping {
     uint8_t* data = nullptr;
     uint64_t bytes = 0;
+    bool locked = false;  // mlock2(MLOCK_ONFAULT) succeeded on the whole mapping
   };
+  // A new zero mapping of `bytes`, locked on fault when small enough and allowed (data null on failure).
+  Mapping map(uint64_t bytes) const;
   // An all-zero mapping of at least `bytes` (and not wastefully larger), if one is idle.
   std::optional<Mapping> take(uint64_t bytes);
   // Wipes `m` and keeps it, or unmaps it when the pool is full or it is too large.
