@@ -272,7 +272,7 @@ GuestResult call_guest(const GuestCall& c) {
     st.args = {std::string(c.fun)};
     st.output_cap = c.output_cap;
     if (c.random_seed.size() == 32) st.random_seed = c.random_seed;
-    auto p = wasm::WasiProcess::create(c.module, std::move(st), cl);
+    auto p = wasm::WasiProcess::create(c.module, std::move(st), cl, c.memory_pool);
     if (p) {
       proc = std::move(*p);
       store = proc->store.get();

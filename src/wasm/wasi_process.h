@@ -20,8 +20,10 @@ struct WasiProcess {
   Instance* instance = nullptr;
 
   // Instantiates `module` (running its start function, if any, under `limits`) with WASI `state`.
+  // Its memories come from `memory_pool` when given (which must then outlive the process).
   static Result<std::unique_ptr<WasiProcess>> create(std::shared_ptr<const CompiledModule> module,
-                                                     WasiState state, const CallLimits& limits = {});
+                                                     WasiState state, const CallLimits& limits = {},
+                                                     MemoryPool* memory_pool = nullptr);
 };
 
 }  // namespace ipvm::wasm
