@@ -18,6 +18,8 @@ class FuelMeter {
   // Calls f with what is left of the budget. A trap is kept (the first one) for the receipt.
   wasm::Outcome call(wasm::Store& store, wasm::Func* f, std::span<const wasm::Value> args);
 
+  // Spends `fuel` without a call (the caller checked it fits the budget).
+  void charge(uint64_t fuel) { used_ += fuel; }
   uint64_t used() const { return used_; }
   uint64_t budget() const { return budget_; }
   const std::optional<wasm::Trap>& trap() const { return trap_; }

@@ -169,6 +169,7 @@ GuestCall Executor::guest_call_for(const ucan::Invocation& inv, const WasmTask& 
   call.limits = limits;
   call.output_cap = options_.output_cap;
   call.memory_pool = memory_pool_.get();
+  call.inert_init = inert_init_.get();
   ipld::Cid seed_from = key ? *key : ucan::task_id(inv);
   ByteView digest = seed_from.digest();
   call.random_seed.assign(digest.begin(), digest.end());

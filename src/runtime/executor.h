@@ -125,6 +125,7 @@ class Executor {
   std::shared_ptr<const ucan::Signer> signer_;
   ExecutorOptions options_;
   ModuleCache modules_;
+  std::unique_ptr<InertInitCache> inert_init_ = std::make_unique<InertInitCache>();
   std::unique_ptr<wasm::MemoryPool> memory_pool_;  // guests' linear memories, reused across tasks
   ucan::VerifiedCache verified_;
   LruCache<ipld::Cid, Receipt> by_invocation_;

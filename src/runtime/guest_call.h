@@ -8,8 +8,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "base/bytes.h"
 #include "ipld/value.h"
@@ -20,6 +22,26 @@
 #include "wasm/value.h"
 
 namespace ipvm::runtime {
+
+// What a reactor's `_initialize` costs when it is inert: its body, and the bodies of all it calls,
+// are only calls (no locals, parameters, results, memory, globals or host calls), so running it
+// changes nothing but the fuel counter, by the same amount every time. After one real call, the
+// executor's later tasks of that module charge that fuel instead of calling it again.
+class InertInitCache {
+ public:
+  std::optional<uint64_t> fuel(const std::shared_ptr<const wasm::CompiledModule>& m) const;
+  void remember(const std::shared_ptr<const wasm::CompiledModule>& m, uint64_t fuel);
+
+ private:
+  struct Entry {
+    std::weak_ptr<const wasm::CompiledModule> module;  // a freed module's address may be reused
+    uint64_t fuel = 0;
+  };
+  std::unordered_map<const wasm::CompiledModule*, Entry> entries_;
+};
+
+// True when defined or imported function `index` of `m` is inert in the sense above.
+bool inert_function(const wasm::Module& m, uint32_t index);
 
 struct GuestCall {
   std::shared_ptr<const wasm::CompiledModule> module;
@@ -32,6 +54,8 @@ struct GuestCall {
   uint64_t output_cap = 64 * 1024;  // bytes of stdout/stderr kept for the receipt
   // Where a module without imports gets its linear memory (reused, wiped mappings); null: fresh ones.
   wasm::MemoryPool* memory_pool = nullptr;
+  // Fuel of inert `_initialize` functions already run once (null: always call them).
+  InertInitCache* inert_init = nullptr;
 };
 
 struct GuestResult {
