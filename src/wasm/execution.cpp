@@ -10,7 +10,7 @@
 namespace ipvm::wasm {
 namespace {
 
-constexpr size_t kInitialStackSlots = 512;  // grows on demand (the interpreter doubles it)
+constexpr size_t kInitialStackSlots = 128;  // grows on demand (the interpreter doubles it); 1 KiB stays in malloc's per-thread cache
 
 int64_t clamp_fuel(uint64_t fuel) {
   return fuel > static_cast<uint64_t>(kUnlimitedFuel) ? static_cast<int64_t>(kUnlimitedFuel)
