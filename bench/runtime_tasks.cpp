@@ -1,7 +1,8 @@
 // The runtime's throughput on `add_one`, through the Executor API, on one thread:
 //   executed, signed        pure tasks issued by the node (signature known good), each new:
 //                           run + receipt signed + stored (one transaction per 1000 tasks)
-//   executed, from bytes    the same from signed envelope bytes: decode + verify signature first
+//   executed, from bytes    the same from signed envelope bytes, one at a time (Executor::submit):
+//                           decode + verify the signature, run, sign, one durable transaction each
 //   executed, unsigned      the task alone: module cache, instantiate, lower/lift, call
 //                           (Executor::evaluate: no authorisation, no receipt, no store)
 //   memoized, same inv      an invocation that already has a receipt (replay by invocation CID)
@@ -196,7 +197,7 @@ int main(int argc, char** argv) {
     (void)m2;
     auto t = Clock::now();
     for (const auto& b : bytes) (void)*other.exec->submit(b);
-    std::printf("executed, from bytes (verify, 1 txn)   %10.0f tasks/s\n", bytes.size() / seconds_since(t));
+    std::printf("executed, from bytes (verify, txn each) %9.0f tasks/s\n", bytes.size() / seconds_since(t));
     std::filesystem::remove_all(other.dir);
   }
 

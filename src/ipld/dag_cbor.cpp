@@ -302,6 +302,16 @@ class Decoder {
 
 void dag_cbor_encode_into(const Value& v, Bytes& out) { encode(v, out); }
 
+void dag_cbor_encode_bytes_into(ByteView b, Bytes& out) {
+  put_head(out, kBytes, b.size());
+  out.insert(out.end(), b.begin(), b.end());
+}
+
+void dag_cbor_encode_text_into(std::string_view s, Bytes& out) {
+  put_head(out, kText, s.size());
+  out.insert(out.end(), s.begin(), s.end());
+}
+
 Bytes dag_cbor_encode(const Value& v) {
   Bytes out;
   out.reserve(64);

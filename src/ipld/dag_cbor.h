@@ -24,6 +24,10 @@ inline constexpr size_t kMaxDepth = 256;
 
 Bytes dag_cbor_encode(const Value& v);
 void dag_cbor_encode_into(const Value& v, Bytes& out);
+// One byte string or (valid UTF-8) text string item, appended: what encoding Value::bytes(b) or
+// Value::string(s) would append, without building the Value (hot paths that frame a payload).
+void dag_cbor_encode_bytes_into(ByteView b, Bytes& out);
+void dag_cbor_encode_text_into(std::string_view s, Bytes& out);
 Result<Value> dag_cbor_decode(ByteView in);
 
 }  // namespace ipvm::ipld

@@ -197,6 +197,7 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
   Pending p;
   p.invocation = inv;
   ipld::Map meta;
+  meta.reserve(5);  // mod, fuel, time_us, stdout, stderr
 
   // Answers that depend on this node's state at the time (authority, which blocks it has, wall-clock
   // speed) are stored but not indexed: the same invocation submitted later is tried again.

@@ -140,15 +140,15 @@ Result<Envelope> sign_envelope(const Signer& signer, std::string_view tag, ipld:
   Bytes sp;
   sp.reserve(256);
   sp.push_back(0xa2);
-  ipld::dag_cbor_encode_into(ipld::Value::string("h"), sp);
-  ipld::dag_cbor_encode_into(ipld::Value::bytes(e.header), sp);
-  ipld::dag_cbor_encode_into(ipld::Value::string(e.tag), sp);
+  ipld::dag_cbor_encode_text_into("h", sp);
+  ipld::dag_cbor_encode_bytes_into(e.header, sp);
+  ipld::dag_cbor_encode_text_into(e.tag, sp);
   ipld::dag_cbor_encode_into(payload, sp);
   e.signature = signer.sign(sp);
   // [signature, sigpayload]
   e.bytes.reserve(sp.size() + e.signature.size() + 4);
   e.bytes.push_back(0x82);
-  ipld::dag_cbor_encode_into(ipld::Value::bytes(e.signature), e.bytes);
+  ipld::dag_cbor_encode_bytes_into(e.signature, e.bytes);
   e.signed_offset = e.bytes.size();
   e.bytes.insert(e.bytes.end(), sp.begin(), sp.end());
   auto cid = ipld::Cid::of(ipld::codec::kDagCbor, e.bytes);

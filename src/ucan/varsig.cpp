@@ -64,6 +64,7 @@ Result<Varsig> parse_varsig_header(ByteView h) {
 
 Bytes varsig_header(SigAlg alg) {
   Bytes h;
+  h.reserve(16);  // every header we write is 8 bytes or fewer: one allocation, not one per varint
   ipld::put_uvarint(h, kVarsigPrefix);
   ipld::put_uvarint(h, 1);
   switch (alg) {

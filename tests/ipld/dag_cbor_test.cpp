@@ -179,5 +179,22 @@ TEST(DagCbor, IntegerRangeExtremes) {
   EXPECT_EQ(u->to_uint64(), UINT64_MAX);
 }
 
+TEST(DagCborTest, BytesAndTextItemsMatchTheValueEncoding) {
+  // Lengths on each side of every head-size boundary (inline, 1, 2 and 4 argument bytes).
+  for (size_t n : {0u, 1u, 23u, 24u, 255u, 256u, 65535u, 65536u}) {
+    Bytes b(n, 0xab);
+    Bytes direct{0x01};  // appends after what is there
+    dag_cbor_encode_bytes_into(b, direct);
+    Bytes via{0x01};
+    dag_cbor_encode_into(Value::bytes(b), via);
+    EXPECT_EQ(direct, via) << n;
+
+    std::string s(n, 'x');
+    Bytes direct_text;
+    dag_cbor_encode_text_into(s, direct_text);
+    EXPECT_EQ(direct_text, dag_cbor_encode(Value::string(s))) << n;
+  }
+}
+
 }  // namespace
 }  // namespace ipvm::ipld

@@ -136,7 +136,9 @@ TEST(ReceiptIndexMigration, Version2AnswersSurvive) {
     ASSERT_TRUE(db);
     ASSERT_TRUE((*db)->exec("PRAGMA journal_mode = WAL"));
     for (const Migration& m : migrations())
-      if (m.version <= 2) ASSERT_TRUE((*db)->exec(m.sql)) << m.name;
+      if (m.version <= 2) {
+        ASSERT_TRUE((*db)->exec(m.sql)) << m.name;
+      }
     ASSERT_TRUE((*db)->exec("PRAGMA user_version = 2"));
     ASSERT_TRUE(blocks::put(**db, inv, inv_bytes));
     auto row = [&](std::string_view sql, const Cid& a, const Cid& b) -> Status {

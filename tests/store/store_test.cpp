@@ -186,7 +186,9 @@ void make_old_store(const std::string& path, int version) {
   ASSERT_TRUE(db);
   ASSERT_TRUE((*db)->exec("PRAGMA journal_mode = WAL"));
   for (const Migration& m : migrations())
-    if (m.version <= version) ASSERT_TRUE((*db)->exec(m.sql)) << m.name;
+    if (m.version <= version) {
+      ASSERT_TRUE((*db)->exec(m.sql)) << m.name;
+    }
   ASSERT_TRUE((*db)->exec(fmt::format("PRAGMA user_version = {}", version)));
 }
 
