@@ -7,8 +7,8 @@ cabi_list *append_string(uint8_t *a, size_t a_len, uint8_t *b, size_t b_len) {
   if (!out) abort();
   memcpy(out, a, a_len);
   memcpy(out + a_len, b, b_len);
-  free(a);
-  free(b);
+  cabi_free(a, a_len);
+  cabi_free(b, b_len);
   cabi_ret_list.ptr = out;
   cabi_ret_list.len = a_len + b_len;
   return &cabi_ret_list;

@@ -21,6 +21,13 @@ void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {
   return p;
 }
 
+/* Frees an argument the host allocated: an empty string or list came from cabi_realloc(.., 0),
+ * which returns the alignment rather than a heap pointer, so there is nothing to free (wit-bindgen's
+ * C bindings make the same check). */
+static inline void cabi_free(void *ptr, size_t len) {
+  if (len) free(ptr);
+}
+
 /* A (pointer, length) pair: string, list<u8>. */
 typedef struct {
   uint8_t *ptr;

@@ -5,8 +5,8 @@
  * A size that does not match width*height*4 (or a crop outside the image) traps. */
 #include "cabi.h"
 
-static cabi_list *finish(uint8_t *in, uint8_t *out, size_t len) {
-  free(in);
+static cabi_list *finish(uint8_t *in, size_t in_len, uint8_t *out, size_t len) {
+  cabi_free(in, in_len);
   cabi_ret_list.ptr = out;
   cabi_ret_list.len = len;
   return &cabi_ret_list;
@@ -32,7 +32,7 @@ cabi_list *grayscale(uint8_t *img, size_t len, uint32_t w, uint32_t h) {
     out[i] = out[i + 1] = out[i + 2] = (uint8_t)y;
     out[i + 3] = img[i + 3];
   }
-  return finish(img, out, len);
+  return finish(img, len, out, len);
 }
 
 EXPORT("blur")
@@ -52,7 +52,7 @@ cabi_list *blur(uint8_t *img, size_t len, uint32_t w, uint32_t h) {
           }
         out[((size_t)y * w + x) * 4 + c] = (uint8_t)((sum + n / 2) / n);
       }
-  return finish(img, out, len);
+  return finish(img, len, out, len);
 }
 
 EXPORT("rotate90")
@@ -63,7 +63,7 @@ cabi_list *rotate90(uint8_t *img, size_t len, uint32_t w, uint32_t h) {
   for (uint32_t y = 0; y < h; y++)
     for (uint32_t x = 0; x < w; x++)
       memcpy(out + ((size_t)x * h + (h - 1 - y)) * 4, img + ((size_t)y * w + x) * 4, 4);
-  return finish(img, out, len);
+  return finish(img, len, out, len);
 }
 
 EXPORT("crop")
@@ -75,7 +75,7 @@ cabi_list *crop(uint8_t *img, size_t len, uint32_t w, uint32_t h, uint32_t cx, u
   uint8_t *out = alloc_checked(out_len);
   for (uint32_t y = 0; y < ch; y++)
     memcpy(out + (size_t)y * cw * 4, img + ((size_t)(cy + y) * w + cx) * 4, (size_t)cw * 4);
-  return finish(img, out, out_len);
+  return finish(img, len, out, out_len);
 }
 
 #define POST(name) \

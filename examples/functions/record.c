@@ -23,7 +23,7 @@ greet_result *greet(uint8_t *name, size_t name_len, uint32_t age) {
   memcpy(out, prefix, sizeof prefix - 1);
   memcpy(out + sizeof prefix - 1, name, name_len);
   out[len - 1] = '!';
-  free(name);
+  cabi_free(name, name_len);
   result.greeting = out;
   result.greeting_len = len;
   result.age_next_year = age + 1;

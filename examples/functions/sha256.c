@@ -55,7 +55,7 @@ cabi_list *sha256(uint8_t *data, size_t len) {
   uint8_t *out = malloc(32);
   if (!out) abort();
   sha256_digest(data, len, out);
-  free(data);
+  cabi_free(data, len);
   cabi_ret_list.ptr = out;
   cabi_ret_list.len = 32;
   return &cabi_ret_list;

@@ -1,6 +1,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <string>
+#include <vector>
 #include <sys/stat.h>
 
 #include <fmt/format.h>
@@ -39,6 +41,33 @@ int Context::fail(const std::string& message, int code) {
   return code;
 }
 
+namespace {
+
+// CLI11 splits any value of a multi-value option written as "[a,b]" into "a" and "b", which would
+// turn the DAG-JSON list argument '[1,2]' of `ipvm call` into two arguments (and split WASI args).
+// So such values are marked before parsing and every option strips the mark from what it receives.
+constexpr char kBracketMark = '\x1f';
+
+std::vector<std::string> mark_bracketed(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = argc - 1; i >= 1; --i) {  // CLI11 takes the arguments in reverse order
+    std::string a = argv[i];
+    if (a.size() >= 2 && a.front() == '[' && a.back() == ']') a.insert(a.begin(), kBracketMark);
+    args.push_back(std::move(a));
+  }
+  return args;
+}
+
+void unmark_values(CLI::App& app) {
+  for (CLI::Option* opt : app.get_options()) {
+    if (opt->get_expected_max() == 0) continue;  // a flag
+    opt->transform([](const std::string& v) { return v.starts_with(kBracketMark) ? v.substr(1) : v; });
+  }
+  for (CLI::App* sub : app.get_subcommands({})) unmark_values(*sub);
+}
+
+}  // namespace
+
 }  // namespace ipvm::cli
 
 int main(int argc, char** argv) {
@@ -52,8 +81,11 @@ int main(int argc, char** argv) {
   register_wasm_commands(app, ctx);
   register_ucan_commands(app, ctx);
   register_runtime_commands(app, ctx);
+  unmark_values(app);
   try {
-    app.parse(argc, argv);
+    app.name(argc > 0 ? argv[0] : "ipvm");
+    std::vector<std::string> args = mark_bracketed(argc, argv);
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
     return ctx.fail(e.what());

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Edge cases of the runtime commands found by black-box review of the task/receipt issue:
+# argument literals the shell passes through unchanged, empty strings and lists through the
+# canonical ABI, hostile files, and one-line errors with exit 1.
+# Usage: cli_runtime_edges.sh IPVM_BIN CONFORMANCE_DIR BINARY_DIR
+set -uo pipefail
+bin="$1"
+build="${3:-$(dirname "$bin")}"
+ex="$build/examples"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export IPVM_HOME="$work/home"
+ipvm() { "$bin" "$@"; }
+
+# shellcheck source=lib/checks.sh
+source "$(dirname "$0")/lib/checks.sh"
+
+if [ ! -f "$ex/add_one.wasm" ]; then
+  echo "cli_runtime_edges: examples not built (configure with -DIPVM_EXAMPLES=ON); $checks checks passed"
+  exit 0
+fi
+
+# ---- a DAG-JSON list literal is one argument (CLI11 would split '[1,2]' into two) ----
+expect_error "list literal for i32" "InvalidArguments: argument 1 of add_one must be an integer for i32, got list" \
+  ipvm call "$ex/add_one.wasm" add_one '[5]'
+expect_eq "list of ints as list<u8>" "$(ipvm call "$ex/sha256.wasm" sha256 '[97,98,99]' --sig 'func(data: list<u8>) -> list<u8>' 2>/dev/null)" \
+  '{"/":{"bytes":"ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0"}}'
+expect_eq "bracketed policy still parses" "$(ipvm delegate --to "$(ipvm key show)" --cmd /wasm/run --pol '[["==", ".fun", "add_one"]]' \
+  -o "$work/d.cbor" >/dev/null 2>&1; echo $?)" "0"
+
+# ---- empty strings and lists through the canonical ABI ----
+S='func(a: string, b: string) -> string'
+expect_eq "two empty strings" "$(ipvm call "$ex/append_string.wasm" append_string '""' '""' --sig "$S" 2>/dev/null)" '""'
+expect_eq "sha256 of no bytes" "$(ipvm call "$ex/sha256.wasm" sha256 '{"/":{"bytes":""}}' --sig 'func(data: list<u8>) -> list<u8>' 2>/dev/null)" \
+  '{"/":{"bytes":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"}}'
+expect_eq "empty list as list<u8>" "$(ipvm call "$ex/sha256.wasm" sha256 '[]' --sig 'func(data: list<u8>) -> list<u8>' 2>/dev/null)" \
+  '{"/":{"bytes":"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"}}'
+expect_eq "empty image" "$(ipvm call "$ex/image.wasm" grayscale '{"/":{"bytes":""}}' 0 0 \
+  --sig 'func(img: list<u8>, width: u32, height: u32) -> list<u8>' 2>/dev/null)" '{"/":{"bytes":""}}'
+expect_eq "greet an empty name" "$(ipvm call "$ex/record.wasm" greet '{"name": "", "age": 0}' \
+  --sig 'func(p: record { name: string, age: u32 }) -> record { greeting: string, age-next-year: u32 }' 2>/dev/null)" \
+  '{"age-next-year":1,"greeting":"Hello, !"}'
+
+echo "cli_runtime_edges: $((checks - failures))/$checks checks passed"
+[ "$failures" -eq 0 ]
