@@ -114,13 +114,22 @@ bool report(Context& ctx, const TaskOutcome& o, bool json, bool value_only) {
   return false;
 }
 
+// An argument quoted in an error message: long ones are cut so the message stays one short line.
+std::string quote_arg(const std::string& arg) {
+  constexpr size_t kMax = 48;
+  if (arg.size() <= kMax) return arg;
+  size_t cut = kMax;
+  while (cut > 0 && (static_cast<uint8_t>(arg[cut]) & 0xc0) == 0x80) --cut;  // not inside a UTF-8 sequence
+  return fmt::format("{}... ({} bytes)", arg.substr(0, cut), arg.size());
+}
+
 Result<ipld::List> parse_args(const std::vector<std::string>& args) {
   ipld::List out;
   for (size_t i = 0; i < args.size(); ++i) {
     auto v = ipld::dag_json_decode(args[i]);
     if (!v)
       return failf("cli", "argument {} ('{}') is not a DAG-JSON literal: {} (strings need quotes: '\"text\"')", i + 1,
-                   args[i], v.error().message);
+                   quote_arg(args[i]), v.error().message);
     out.push_back(std::move(*v));
   }
   return out;
@@ -213,7 +222,8 @@ void add_invoke(CLI::App& app, Context& ctx) {
   cmd->callback([o, &ctx] {
     run(ctx, [&]() -> Status {
       auto args = ipld::dag_json_decode(o->args);
-      if (!args || !args->is_map()) return fail("cli", "--args must be a DAG-JSON map");
+      if (!args) return failf("cli", "--args is not DAG-JSON: {}", args.error().message);
+      if (!args->is_map()) return fail("cli", "--args must be a DAG-JSON map, e.g. '{\"fun\": \"f\", ...}'");
       IPVM_TRY(Node node, open_node(ctx));
       ucan::InvocationParams p;
       p.sub = o->sub.empty() ? node.exec->did() : o->sub;
@@ -222,7 +232,8 @@ void add_invoke(CLI::App& app, Context& ctx) {
       p.args = *args;
       if (!o->meta.empty()) {
         auto meta = ipld::dag_json_decode(o->meta);
-        if (!meta || !meta->is_map()) return fail("cli", "--meta must be a DAG-JSON map");
+        if (!meta) return failf("cli", "--meta is not DAG-JSON: {}", meta.error().message);
+        if (!meta->is_map()) return fail("cli", "--meta must be a DAG-JSON map, e.g. '{\"fuel\": 100000}'");
         p.meta = *meta;
       }
       std::string nonce = o->nonce.empty() ? (o->cmd == runtime::kWasmRunCmd ? "empty" : "random") : o->nonce;

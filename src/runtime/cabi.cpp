@@ -97,6 +97,7 @@ Value integer_value(const WitType& t, uint64_t raw) {
 Result<double> float_of(const WitType& t, const Value& v, const std::string& where) {
   if (v.is_float()) return v.as_float();
   if (auto i = v.to_int64()) return static_cast<double>(*i);
+  if (auto u = v.to_uint64()) return static_cast<double>(*u);
   return mismatch(where, t, v);
 }
 
@@ -178,7 +179,9 @@ class Lowerer {
         return {};
       case WitKind::kF32: {
         IPVM_TRY(double d, float_of(t, v, where));
-        float f = static_cast<float>(d);
+        std::optional<float> rounded = f32_of(d);
+        if (!rounded) return failf("abi", "{}: {} is out of range for f32", where, d);
+        float f = *rounded;
         uint32_t bits;
         std::memcpy(&bits, &f, 4);
         out.push_back(bits);
@@ -494,6 +497,13 @@ WitTypePtr params_tuple(const WitFunc& f) {
 }
 
 }  // namespace
+
+std::optional<float> f32_of(double d) {
+  // 2^128 - 2^103 is halfway between FLT_MAX and 2^128; it and everything above round to infinity.
+  constexpr double kOverflow = 0x1.ffffffp127;
+  if (std::isfinite(d) && std::fabs(d) >= kOverflow) return std::nullopt;
+  return static_cast<float>(d);
+}
 
 WitLayout wit_layout(const WitType& t) {
   IntInfo info{};

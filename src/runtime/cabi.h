@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -35,6 +36,10 @@ class CabiGuest {
   virtual Status read(uint32_t addr, std::span<uint8_t> out) = 0;
   virtual Status write(uint32_t addr, ByteView data) = 0;
 };
+
+// A number passed as an f32, rounded to nearest: nullopt when it is finite but would round to an
+// infinity (beyond FLT_MAX by half an ulp or more; the C++ conversion would be undefined there).
+std::optional<float> f32_of(double d);
 
 struct WitLayout {
   uint32_t size = 0;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "runtime/cabi.h"
 #include "runtime/engine_guest.h"
 #include "runtime/receipt.h"
 #include "wasm/engine.h"
@@ -238,9 +239,9 @@ Result<uint64_t> lower_core(wasm::ValType t, const ipld::Value& v, std::string_v
       else if (auto u = v.to_uint64()) d = static_cast<double>(*u);
       else return failf("abi", "{} must be a number for {}, got {}", what, wasm::valtype_name(t), ipld::kind_name(v.kind()));
       if (t == wasm::ValType::kF64) return std::bit_cast<uint64_t>(d);
-      if (std::isfinite(d) && std::fabs(d) > std::numeric_limits<float>::max())
-        return failf("abi", "{} = {} is out of range for f32", what, d);
-      return uint64_t{std::bit_cast<uint32_t>(static_cast<float>(d))};
+      std::optional<float> f = f32_of(d);
+      if (!f) return failf("abi", "{} = {} is out of range for f32", what, d);
+      return uint64_t{std::bit_cast<uint32_t>(*f)};
     }
     default:
       return failf("abi", "{} has type {}, which tasks cannot pass", what, wasm::valtype_name(t));
