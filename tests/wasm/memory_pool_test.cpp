@@ -157,7 +157,9 @@ TEST(MemoryPool, InstancesInSuccessiveStoresStartFresh) {
     for (uint32_t addr : {0u, 16u, 4096u, 65532u, 131068u}) {
       Outcome o = store.call((*inst)->func("peek"), std::vector<Value>{Value::i32(addr)});
       ASSERT_TRUE(o.ok());
-      if (addr != 16) EXPECT_EQ(o.results[0].as_u32(), 0u) << "round " << round << " addr " << addr;
+      if (addr != 16) {
+        EXPECT_EQ(o.results[0].as_u32(), 0u) << "round " << round << " addr " << addr;
+      }
       Outcome w = store.call((*inst)->func("poke"), std::vector<Value>{Value::i32(addr), Value::i32(0x5ec2e7)});
       ASSERT_TRUE(w.ok());
     }
