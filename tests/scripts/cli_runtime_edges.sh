@@ -16,7 +16,17 @@ ipvm() { "$bin" "$@"; }
 source "$(dirname "$0")/lib/checks.sh"
 
 if [ ! -f "$ex/add_one.wasm" ]; then
-  echo "cli_runtime_edges: examples not built (configure with -DIPVM_EXAMPLES=ON); $checks checks passed"
+  # ---- one short line for bad input ----
+long=$(printf '[%.0s' $(seq 1 5000))
+expect_error "a long bad argument is cut" "argument 1 \('\[{48}\.\.\. \(5000 bytes\)'\) is not a DAG-JSON literal" \
+  ipvm call "$ex/add_one.wasm" add_one "$long"
+[ "$(wc -c <"$work/err")" -lt 300 ] && ok || bad "long argument error is $(wc -c <"$work/err") bytes"
+expect_error "--args not DAG-JSON says why" "--args is not DAG-JSON: " ipvm invoke --cmd /wasm/run --args '{' -o "$work/x.cbor"
+expect_error "--args not a map" "--args must be a DAG-JSON map" ipvm invoke --cmd /wasm/run --args '[1]' -o "$work/x.cbor"
+expect_error "--meta not DAG-JSON says why" "--meta is not DAG-JSON: " \
+  ipvm invoke --cmd /wasm/run --args '{}' --meta '{"fuel":' -o "$work/x.cbor"
+
+echo "cli_runtime_edges: examples not built (configure with -DIPVM_EXAMPLES=ON); $checks checks passed"
   exit 0
 fi
 
@@ -40,6 +50,16 @@ expect_eq "empty image" "$(ipvm call "$ex/image.wasm" grayscale '{"/":{"bytes":"
 expect_eq "greet an empty name" "$(ipvm call "$ex/record.wasm" greet '{"name": "", "age": 0}' \
   --sig 'func(p: record { name: string, age: u32 }) -> record { greeting: string, age-next-year: u32 }' 2>/dev/null)" \
   '{"age-next-year":1,"greeting":"Hello, !"}'
+
+# ---- one short line for bad input ----
+long=$(printf '[%.0s' $(seq 1 5000))
+expect_error "a long bad argument is cut" "argument 1 \('\[{48}\.\.\. \(5000 bytes\)'\) is not a DAG-JSON literal" \
+  ipvm call "$ex/add_one.wasm" add_one "$long"
+[ "$(wc -c <"$work/err")" -lt 300 ] && ok || bad "long argument error is $(wc -c <"$work/err") bytes"
+expect_error "--args not DAG-JSON says why" "--args is not DAG-JSON: " ipvm invoke --cmd /wasm/run --args '{' -o "$work/x.cbor"
+expect_error "--args not a map" "--args must be a DAG-JSON map" ipvm invoke --cmd /wasm/run --args '[1]' -o "$work/x.cbor"
+expect_error "--meta not DAG-JSON says why" "--meta is not DAG-JSON: " \
+  ipvm invoke --cmd /wasm/run --args '{}' --meta '{"fuel":' -o "$work/x.cbor"
 
 echo "cli_runtime_edges: $((checks - failures))/$checks checks passed"
 [ "$failures" -eq 0 ]
