@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <exception>
 #include <string>
+#include <string_view>
 #include <vector>
 #include <sys/stat.h>
 
@@ -66,6 +67,19 @@ void unmark_values(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands({})) unmark_values(*sub);
 }
 
+// "A subcommand is required" names neither the command nor the choices: say both.
+std::string missing_subcommand(CLI::App& app) {
+  CLI::App* cur = &app;
+  std::string path = "ipvm";
+  for (std::vector<CLI::App*> parsed = cur->get_subcommands(); !parsed.empty(); parsed = cur->get_subcommands()) {
+    cur = parsed.front();
+    path += " " + cur->get_name();
+  }
+  std::string names;
+  for (CLI::App* sub : cur->get_subcommands({})) names += (names.empty() ? "" : ", ") + sub->get_name();
+  return fmt::format("'{}' needs a command: one of {} (see {} --help)", path, names, path);
+}
+
 }  // namespace
 
 }  // namespace ipvm::cli
@@ -88,6 +102,8 @@ int main(int argc, char** argv) {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    if (dynamic_cast<const CLI::RequiredError*>(&e) && std::string_view(e.what()) == "A subcommand is required")
+      return ctx.fail(missing_subcommand(app));
     return ctx.fail(e.what());
   } catch (const std::exception& e) {
     return ctx.fail(std::string("internal error: ") + e.what());

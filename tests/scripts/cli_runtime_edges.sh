@@ -16,17 +16,7 @@ ipvm() { "$bin" "$@"; }
 source "$(dirname "$0")/lib/checks.sh"
 
 if [ ! -f "$ex/add_one.wasm" ]; then
-  # ---- one short line for bad input ----
-long=$(printf '[%.0s' $(seq 1 5000))
-expect_error "a long bad argument is cut" "argument 1 \('\[{48}\.\.\. \(5000 bytes\)'\) is not a DAG-JSON literal" \
-  ipvm call "$ex/add_one.wasm" add_one "$long"
-[ "$(wc -c <"$work/err")" -lt 300 ] && ok || bad "long argument error is $(wc -c <"$work/err") bytes"
-expect_error "--args not DAG-JSON says why" "--args is not DAG-JSON: " ipvm invoke --cmd /wasm/run --args '{' -o "$work/x.cbor"
-expect_error "--args not a map" "--args must be a DAG-JSON map" ipvm invoke --cmd /wasm/run --args '[1]' -o "$work/x.cbor"
-expect_error "--meta not DAG-JSON says why" "--meta is not DAG-JSON: " \
-  ipvm invoke --cmd /wasm/run --args '{}' --meta '{"fuel":' -o "$work/x.cbor"
-
-echo "cli_runtime_edges: examples not built (configure with -DIPVM_EXAMPLES=ON); $checks checks passed"
+  echo "cli_runtime_edges: examples not built (configure with -DIPVM_EXAMPLES=ON); $checks checks passed"
   exit 0
 fi
 
@@ -60,6 +50,18 @@ expect_error "--args not DAG-JSON says why" "--args is not DAG-JSON: " ipvm invo
 expect_error "--args not a map" "--args must be a DAG-JSON map" ipvm invoke --cmd /wasm/run --args '[1]' -o "$work/x.cbor"
 expect_error "--meta not DAG-JSON says why" "--meta is not DAG-JSON: " \
   ipvm invoke --cmd /wasm/run --args '{}' --meta '{"fuel":' -o "$work/x.cbor"
+
+# ---- one short line for bad input ----
+long=$(printf '[%.0s' $(seq 1 5000))
+expect_error "a long bad argument is cut" "argument 1 \('\[{48}\.\.\. \(5000 bytes\)'\) is not a DAG-JSON literal" \
+  ipvm call "$ex/add_one.wasm" add_one "$long"
+[ "$(wc -c <"$work/err")" -lt 300 ] && ok || bad "long argument error is $(wc -c <"$work/err") bytes"
+expect_error "--args not DAG-JSON says why" "--args is not DAG-JSON: " ipvm invoke --cmd /wasm/run --args '{' -o "$work/x.cbor"
+expect_error "--args not a map" "--args must be a DAG-JSON map" ipvm invoke --cmd /wasm/run --args '[1]' -o "$work/x.cbor"
+expect_error "--meta not DAG-JSON says why" "--meta is not DAG-JSON: " \
+  ipvm invoke --cmd /wasm/run --args '{}' --meta '{"fuel":' -o "$work/x.cbor"
+expect_error "a missing command names the choices" "'ipvm receipt' needs a command: one of show, verify" ipvm receipt
+expect_error "an unknown command names the choices" "'ipvm' needs a command: one of .*call, invoke, run, receipt" ipvm bogus
 
 echo "cli_runtime_edges: $((checks - failures))/$checks checks passed"
 [ "$failures" -eq 0 ]
