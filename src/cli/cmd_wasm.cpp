@@ -369,7 +369,9 @@ void register_wasm_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("--invoke", o->invoke, "call this export with ARGS (parsed by its parameter types) and print its results");
     auto* fuel = cmd->add_option("--fuel", o->fuel, "fuel budget for the call (trap 'out of fuel' when exhausted)");
     cmd->add_flag("--stats", o->flags.stats, "print fuel used and time to stderr");
-    cmd->add_option("--env", o->env, "KEY=VALUE for the WASI environment (repeatable)");
+    // One value per --env: a vector option would otherwise also swallow the arguments after it and
+    // take the `--` that starts the WASI args as the end of its own list.
+    cmd->add_option("--env", o->env, "KEY=VALUE for the WASI environment (repeatable)")->allow_extra_args(false);
     cmd->add_option("--seed", o->flags.seed_hex, "WASI random_get seed: 64 hex digits (default all zero)");
     auto* clock = cmd->add_option("--clock", o->clock_ns,
                                   "WASI virtual clock start, ns since the epoch (advances 1 ms per read)");

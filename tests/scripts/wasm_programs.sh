@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Differential black-box tests of `ipvm wasm run` and `ipvm wasm resume` with real C programs
+# (tests/programs/*.c), built with clang for wasm32-wasi and natively with cc:
+# - deterministic programs: stdout, stderr and exit code of `ipvm wasm run P.wasm -- ARGS < IN`
+#   equal the native run's (`env -i ENV ./P ARGS < IN`);
+# - clock/random programs: two ipvm runs are byte-identical;
+# - trapping programs: the native run dies of a signal, ipvm exits 1 with the same stdout and the
+#   native stderr plus one `ipvm: trap: ...` line;
+# - every case is also suspended (--suspend-after N --snapshot) early, midway and near its end and
+#   resumed in a chain of fresh processes until it finishes: the concatenated stdout and stderr and
+#   the final exit code equal the uninterrupted run. The processes of a chain share one stdin, so a
+#   program suspended mid-way through its input must continue exactly where it stopped reading.
+# Usage: wasm_programs.sh IPVM_BIN CONFORMANCE_DIR BINARY_DIR
+set -uo pipefail
+ipvm=$(realpath "$1")
+here=$(realpath "$(dirname "$0")")
+src=$(realpath "$here/../programs")
+work=$(realpath -m "$3/programs")
+rm -rf "$work"
+mkdir -p "$work/bin" "$work/in" "$work/run"
+cd "$work"
+source "$here/lib/checks.sh"
+
+native_cc=${CC:-cc}
+wasm_cc=${WASM_CC:-clang}
+printf 'int main(void){return 0;}\n' > probe.c
+if ! "$wasm_cc" --target=wasm32-wasi -O2 probe.c -o probe.wasm 2>/dev/null; then
+  echo "skipped: no clang wasm32-wasi ($wasm_cc cannot build for --target=wasm32-wasi)"
+  exit 0
+fi
+
+# ---- build: every program with -O2 both ways; some also with -O0 for wasm -----------------------
+o0_programs="printf_floats strtonum int64_math bit_tricks lz_compress funcptr_varargs stdin_fgets recursion"
+build_one() {  # build_one NAME: writes bin/NAME.native, bin/NAME.O2.wasm[, bin/NAME.O0.wasm]
+  local name=$1 c="$src/$1.c" flags
+  flags=$(sed -n 's|^// wasm-flags: ||p' "$c")
+  # A 16 MiB guest stack, like the native one, so deep recursion behaves the same.
+  local wflags=(--target=wasm32-wasi -Wl,-z,stack-size=16777216)
+  # shellcheck disable=SC2086
+  "$wasm_cc" "${wflags[@]}" -O2 $flags "$c" -lm -o "bin/$name.O2.wasm" 2> "bin/$name.log" &&
+    "$native_cc" -O2 "$c" -lm -o "bin/$name.native" 2>> "bin/$name.log" || return 1
+  if [[ " $o0_programs " == *" $name "* ]]; then
+    # shellcheck disable=SC2086
+    "$wasm_cc" "${wflags[@]}" -O0 $flags "$c" -lm -o "bin/$name.O0.wasm" 2>> "bin/$name.log" || return 1
+  fi
+}
+t0=$(date +%s.%N)
+for c in "$src"/*.c; do
+  name=$(basename "$c" .c)
+  { build_one "$name" || echo "$name" >> build-failures; } &
+  while (($(jobs -rp | wc -l) >= 2)); do wait -n; done
+done
+wait
+if [[ -s build-failures ]]; then
+  for n in $(cat build-failures); do bad "build $n: $(head -c 600 "bin/$n.log")"; done
+fi
+t1=$(date +%s.%N)
+
+# ---- inputs ------------------------------------------------------------------------------------
+cat "$src"/*.c > in/text                                   # ~100 KB of text with many lines
+printf 'line one\n\tcontrol\x01\x7f\xff bytes\n12345\n-17 minus\n%0200d\nno newline at end' 7 > in/mixed
+awk 'BEGIN { for (i = 0; i < 3000; ++i) printf "%d %s\n", i * 7919 % 1000, (i % 3 ? "abc" : "Hello, World") }' > in/lines
+: > in/empty
+# A brainf*** program that reverses its input (after the '!'), then the input.
+printf '>,[>,]<[.<]!%s' "The quick brown fox jumps over the lazy dog; 0123456789" > in/bf_reverse
+
+# ---- cases: id | program | variant | mode | stdin | env | args ----------------------------------
+# mode: same (equal to native), determ (two ipvm runs equal), trap (native dies of a signal).
+cases=$(
+  cat <<'CASES'
+printf_ints|printf_ints|O2|same|empty||
+printf_floats|printf_floats|O2|same|empty||
+printf_floats_O0|printf_floats|O0|same|empty||
+malloc_churn|malloc_churn|O2|same|empty||60000
+qsort_bsearch|qsort_bsearch|O2|same|empty||100000
+strings|strings|O2|same|empty||
+strtonum|strtonum|O2|same|empty||
+strtonum_O0|strtonum|O0|same|empty||
+snprintf_edge|snprintf_edge|O2|same|empty||
+fread_text|stdin_fread|O2|same|text||
+fread_empty|stdin_fread|O2|same|empty||
+fread_mixed|stdin_fread|O2|same|mixed||
+getchar_mixed|stdin_getchar|O2|same|mixed||
+getchar_lines|stdin_getchar|O2|same|lines||
+fgets_mixed|stdin_fgets|O2|same|mixed||
+fgets_lines_O0|stdin_fgets|O0|same|lines||
+args_env|args_env|O2|same|empty|FOO=bar EMPTY= WITH_EQ=a=b=c|one "two words" "" -dash -- "é ü"
+args_none|args_env|O2|same|empty||
+exit_return|exit_codes|O2|same|empty||return 3
+exit_exit|exit_codes|O2|same|empty||exit 4
+exit_Exit|exit_codes|O2|same|empty||_Exit 5
+exit_deep|exit_codes|O2|same|empty||deep 10
+exit_255|exit_codes|O2|same|empty||exit 255
+trap_abort|abort_trap|O2|trap|empty||abort
+trap_div|abort_trap|O2|trap|empty||div
+trap_oob|abort_trap|O2|trap|empty||oob
+trap_unreachable|abort_trap|O2|trap|empty||unreachable
+stdout_stderr|stdout_stderr|O2|same|empty||
+clock_time|clock_time|O2|determ|empty||
+random_bytes|random_bytes|O2|determ|empty||
+recursion|recursion|O2|same|empty||15000
+recursion_O0|recursion|O0|same|empty||8000
+big_static|big_static|O2|same|empty||
+int64_math|int64_math|O2|same|empty||
+int64_math_O0|int64_math|O0|same|empty||
+libm_funcs|libm_funcs|O2|same|empty||1.0
+bit_tricks|bit_tricks|O2|same|empty||
+bit_tricks_O0|bit_tricks|O0|same|empty||
+bf_default|bf_interp|O2|same|empty||
+bf_stdin|bf_interp|O2|same|bf_reverse||-
+lz_text|lz_compress|O2|same|text||-
+lz_generated_O0|lz_compress|O0|same|empty||
+nbody_float|nbody_float|O2|same|empty||20000
+funcptr_varargs|funcptr_varargs|O2|same|empty||
+funcptr_varargs_O0|funcptr_varargs|O0|same|empty||
+CASES
+)
+
+fuel_of() { sed -n 's/^fuel used: \([0-9]*\)$/\1/p' "$1" | tail -n 1; }
+# run_wasm OUTPREFIX VARIANT-WASM STDIN ENV ARGS...: ipvm run --stats, stdout/exit code to files,
+# the --stats lines to OUTPREFIX.stats and the rest of stderr to OUTPREFIX.err.
+run_wasm() {
+  local out=$1 wasm=$2 input=$3 env=$4
+  shift 4
+  local envf=()
+  for kv in $env; do envf+=(--env "$kv"); done
+  "$ipvm" wasm run "$wasm" "${envf[@]}" --stats -- "$@" < "in/$input" > "$out.out" 2> "$out.all"
+  echo $? > "$out.rc"
+  local stats='^(compile: [0-9.]+ ms|fuel used: [0-9]+|time: [0-9.]+ ms)$'
+  grep -E "$stats" "$out.all" > "$out.stats"
+  grep -vE "$stats" "$out.all" > "$out.err"
+}
+# chain PREFIX FIRST SLICE WASM ENV ARGS...: run suspended after FIRST fuel, then resume with SLICE
+# until finished; all processes read the caller's stdin. Writes PREFIX.out/.err/.rc/.steps.
+chain() {
+  local p=$1 first=$2 slice=$3 wasm=$4 env=$5
+  shift 5
+  local envf=() rc steps=1
+  for kv in $env; do envf+=(--env "$kv"); done
+  "$ipvm" wasm run "$wasm" "${envf[@]}" --suspend-after "$first" --snapshot "$p.1.car" -- "$@" > "$p.out" 2> "$p.err"
+  rc=$?
+  while [[ $rc == 75 && $steps -lt 12 ]]; do
+    "$ipvm" wasm resume "$p.$steps.car" --suspend-after "$slice" --snapshot "$p.$((steps + 1)).car" >> "$p.out" 2>> "$p.err"
+    rc=$?
+    steps=$((steps + 1))
+  done
+  echo "$rc" > "$p.rc"
+  echo "$steps" > "$p.steps"
+}
+same_files() { cmp -s "$1" "$2"; }
+describe_diff() {  # what differs between two runs A and B (prefixes)
+  local a=$1 b=$2 d=""
+  same_files "$a.rc" "$b.rc" || d+=" exit $(cat "$a.rc") vs $(cat "$b.rc");"
+  same_files "$a.out" "$b.out" || d+=" stdout: $(diff "$a.out" "$b.out" | head -n 4 | tr '\n' ' ' | head -c 300);"
+  same_files "$a.err" "$b.err" || d+=" stderr: $(diff "$a.err" "$b.err" | head -n 4 | tr '\n' ' ' | head -c 300);"
+  echo "$d"
+}
+
+n_native=0 n_determ=0 n_trap=0 n_chain=0 chain_steps=0
+while IFS='|' read -r id prog variant mode input env argstr; do
+  [[ -z $id ]] && continue
+  eval "args=($argstr)"
+  wasm="bin/$prog.$variant.wasm"
+  [[ -f $wasm ]] || continue  # its build failed (already reported)
+  r="run/$id"
+  run_wasm "$r.ipvm" "$wasm" "$input" "$env" "${args[@]}"
+  case $mode in
+    same | trap)
+      { env -i $env "bin/$prog.native" "${args[@]}" < "in/$input" > "$r.native.out" 2> "$r.native.err"; } 2> /dev/null
+      echo $? > "$r.native.rc"
+      ;;
+  esac
+  case $mode in
+    same)
+      d=$(describe_diff "$r.native" "$r.ipvm")
+      if [[ -z $d ]]; then ok; else bad "$id: native vs ipvm:$d"; fi
+      n_native=$((n_native + 1))
+      ;;
+    determ)
+      run_wasm "$r.again" "$wasm" "$input" "$env" "${args[@]}"
+      d=$(describe_diff "$r.ipvm" "$r.again")
+      if [[ -z $d ]]; then ok; else bad "$id: two ipvm runs differ:$d"; fi
+      [[ $(cat "$r.ipvm.rc") == 0 ]] && ok || bad "$id: exit $(cat "$r.ipvm.rc"): $(head -c 300 "$r.ipvm.err")"
+      n_determ=$((n_determ + 1))
+      ;;
+    trap)
+      nrc=$(cat "$r.native.rc")
+      [[ $nrc -gt 128 ]] && ok || bad "$id: native exit $nrc, want a signal"
+      expect_eq "$id: ipvm exit" "$(cat "$r.ipvm.rc")" 1
+      same_files "$r.native.out" "$r.ipvm.out" && ok || bad "$id: stdout: $(diff "$r.native.out" "$r.ipvm.out" | head -c 300)"
+      expect_eq "$id: stderr before the trap" "$(head -n -1 "$r.ipvm.err")" "$(cat "$r.native.err")"
+      expect_match "$id: trap line" "$(tail -n 1 "$r.ipvm.err")" '^ipvm: trap: .+ in .+ at 0x[0-9a-f]+$'
+      n_trap=$((n_trap + 1))
+      ;;
+  esac
+  # Suspend early, midway and near the end, and resume to the end in fresh processes.
+  total=$(fuel_of "$r.ipvm.stats")
+  if [[ -z $total ]]; then
+    bad "$id: --stats printed no fuel: $(tail -n 3 "$r.ipvm.all" | head -c 300)"
+    continue
+  fi
+  slice=$((total / 3 + 1))
+  for first in 1 $((total / 2)) $((total - total / 50 - 1)); do
+    ((first >= 1)) || continue
+    chain "$r.chain$first" "$first" "$slice" "$wasm" "$env" "${args[@]}" < "in/$input"
+    d=$(describe_diff "$r.ipvm" "$r.chain$first")
+    if [[ -z $d ]]; then ok; else bad "$id: suspended at $first of $total fuel (slices of $slice):$d"; fi
+    n_chain=$((n_chain + 1))
+    chain_steps=$((chain_steps + $(cat "$r.chain$first.steps")))
+  done
+done <<<"$cases"
+
+# The same stdin-reading chain with stdin a pipe rather than a file.
+first=$(($(fuel_of run/fgets_mixed.ipvm.stats) / 2))
+cat in/mixed | chain run/pipe_chain "$first" "$first" bin/stdin_fgets.O2.wasm ""
+d=$(describe_diff run/fgets_mixed.ipvm run/pipe_chain)
+if [[ -z $d ]]; then ok; else bad "fgets_mixed over a pipe, suspended at $first:$d"; fi
+
+# Seeds and clock starts are used: another --seed changes the random bytes, another --clock the time.
+seed=$(printf '5a%.0s' {1..32})
+"$ipvm" wasm run bin/random_bytes.O2.wasm --seed "$seed" < /dev/null > run/seeded.out 2>&1
+same_files run/seeded.out run/random_bytes.ipvm.out && bad "random_bytes: --seed changes nothing" || ok
+"$ipvm" wasm run bin/clock_time.O2.wasm --clock 86400000000000 < /dev/null > run/clocked.out 2>&1
+expect_match "clock_time: --clock sets the start" "$(head -n 1 run/clocked.out)" '^time 86400 = 1970-01-02 00:00:00$'
+t2=$(date +%s.%N)
+
+echo "$n_native native comparisons, $n_determ determinism checks, $n_trap trap checks, $n_chain suspend/resume chains ($chain_steps processes)"
+printf 'build %.1f s, runs %.1f s\n' "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)"
+if ((failures)); then
+  echo "$failures of $checks checks failed"
+  exit 1
+fi
+echo "all $checks wasm program checks passed"
