@@ -10,6 +10,7 @@
 #include "ipld/dag_cbor.h"
 #include "ipld/dag_json.h"
 #include "ipld/multibase.h"
+#include "store/store.h"
 #include "ucan/delegation.h"
 #include "ucan/did_key.h"
 #include "ucan/envelope.h"
@@ -134,6 +135,11 @@ void add_delegate(CLI::App& app, Context& ctx) {
       p.nbf = o->nbf;
       if (p.exp && p.nbf && *p.exp < *p.nbf) return fail("cli", "--exp is before --nbf: the delegation would never be valid");
       IPVM_TRY(auto env, ucan::sign_delegation(signer, p));
+      // Kept in the node's store too: when the audience invokes with it as a proof, `ipvm run`
+      // finds it here without being given the file again.
+      IPVM_TRY(auto store, store::Store::open_home(home));
+      IPVM_TRY(bool added, store->put(env.cid, env.bytes));
+      (void)added;
       IPVM_TRY_STATUS(write_file(o->out, env.bytes));
       if (o->out == "-") return {};
       return print_line(env.cid.to_string());

@@ -41,6 +41,20 @@ expect_eq "greet an empty name" "$(ipvm call "$ex/record.wasm" greet '{"name": "
   --sig 'func(p: record { name: string, age: u32 }) -> record { greeting: string, age-next-year: u32 }' 2>/dev/null)" \
   '{"age-next-year":1,"greeting":"Hello, !"}'
 
+# ---- a delegation this node signed is found without --proof ----
+other_home="$work/other"
+other_did=$(ipvm --home "$other_home" key init 2>/dev/null)
+mod=$(ipvm block put --codec raw "$ex/add_one.wasm")
+ipvm delegate --to "$other_did" --cmd /wasm/run -o "$work/dlg.cbor" >/dev/null
+ipvm --home "$other_home" invoke --cmd /wasm/run --sub "$(ipvm key show)" --proof "$work/dlg.cbor" \
+  --args "{\"mod\": {\"/\": \"$mod\"}, \"fun\": \"add_one\", \"params\": [30]}" -o "$work/delegated.cbor" >/dev/null
+expect_eq "delegated invocation runs without --proof" "$(ipvm run "$work/delegated.cbor" 2>/dev/null)" '{"ok":31}'
+# One from a key this node never delegated to is still refused.
+ipvm --home "$work/third" key init >/dev/null 2>&1
+ipvm --home "$work/third" invoke --cmd /wasm/run --sub "$(ipvm key show)" --proof "$work/dlg.cbor" \
+  --args "{\"mod\": {\"/\": \"$mod\"}, \"fun\": \"add_one\", \"params\": [32]}" -o "$work/stranger.cbor" >/dev/null
+expect_error "a stranger with someone else's proof" "Unauthorized: InvalidAudience" ipvm run "$work/stranger.cbor"
+
 # ---- one short line for bad input ----
 long=$(printf '[%.0s' $(seq 1 5000))
 expect_error "a long bad argument is cut" "argument 1 \('\[{48}\.\.\. \(5000 bytes\)'\) is not a DAG-JSON literal" \
@@ -50,6 +64,20 @@ expect_error "--args not DAG-JSON says why" "--args is not DAG-JSON: " ipvm invo
 expect_error "--args not a map" "--args must be a DAG-JSON map" ipvm invoke --cmd /wasm/run --args '[1]' -o "$work/x.cbor"
 expect_error "--meta not DAG-JSON says why" "--meta is not DAG-JSON: " \
   ipvm invoke --cmd /wasm/run --args '{}' --meta '{"fuel":' -o "$work/x.cbor"
+
+# ---- a delegation this node signed is found without --proof ----
+other_home="$work/other"
+other_did=$(ipvm --home "$other_home" key init 2>/dev/null)
+mod=$(ipvm block put --codec raw "$ex/add_one.wasm")
+ipvm delegate --to "$other_did" --cmd /wasm/run -o "$work/dlg.cbor" >/dev/null
+ipvm --home "$other_home" invoke --cmd /wasm/run --sub "$(ipvm key show)" --proof "$work/dlg.cbor" \
+  --args "{\"mod\": {\"/\": \"$mod\"}, \"fun\": \"add_one\", \"params\": [30]}" -o "$work/delegated.cbor" >/dev/null
+expect_eq "delegated invocation runs without --proof" "$(ipvm run "$work/delegated.cbor" 2>/dev/null)" '{"ok":31}'
+# One from a key this node never delegated to is still refused.
+ipvm --home "$work/third" key init >/dev/null 2>&1
+ipvm --home "$work/third" invoke --cmd /wasm/run --sub "$(ipvm key show)" --proof "$work/dlg.cbor" \
+  --args "{\"mod\": {\"/\": \"$mod\"}, \"fun\": \"add_one\", \"params\": [32]}" -o "$work/stranger.cbor" >/dev/null
+expect_error "a stranger with someone else's proof" "Unauthorized: InvalidAudience" ipvm run "$work/stranger.cbor"
 
 # ---- one short line for bad input ----
 long=$(printf '[%.0s' $(seq 1 5000))
