@@ -388,18 +388,49 @@ void Wasi::proc_exit(uint32_t code) {
   s_.exit_code = static_cast<int32_t>(code);
 }
 
-void define_wasi(Store& store, Linker& linker, Wasi& wasi) {
+namespace {
+
+// Every preview1 function as a host function of `store`, in signatures() order. The closure holds
+// a pointer to the name in the static table, so it fits std::function's inline storage.
+std::vector<Func*> create_wasi_funcs(Store& store, Wasi& wasi) {
+  std::vector<Func*> funcs;
+  funcs.reserve(signatures().size());
   for (const auto& [name, type] : signatures()) {
-    std::string n = name;
+    const std::string* n = &name;
     HostFunction fn = [&wasi, n](HostContext& ctx, std::span<const Value> args,
                                  std::span<Value> results) -> HostStatus {
-      uint32_t err = wasi.call(n, ctx.memory(), args);
+      uint32_t err = wasi.call(*n, ctx.memory(), args);
       if (wasi.state().exited) return tl::unexpected(Trap::exit(wasi.state().exit_code));
       if (!results.empty()) results[0] = Value::i32(err);
       return {};
     };
-    linker.define(kWasiModule, n, Extern::of(store.create_host_func(type, std::move(fn), "wasi." + n)));
+    funcs.push_back(store.create_host_func(type, std::move(fn), "wasi." + name));
   }
+  return funcs;
+}
+
+}  // namespace
+
+void define_wasi(Store& store, Linker& linker, Wasi& wasi) {
+  std::vector<Func*> funcs = create_wasi_funcs(store, wasi);
+  size_t i = 0;
+  for (const auto& entry : signatures()) linker.define(kWasiModule, entry.first, Extern::of(funcs[i++]));
+}
+
+Result<std::vector<Extern>> wasi_imports(Store& store, Wasi& wasi, const Module& module) {
+  std::vector<Func*> funcs = create_wasi_funcs(store, wasi);
+  const auto& table = signatures();
+  std::vector<Extern> out;
+  out.reserve(module.imports.size());
+  for (const Import& imp : module.imports) {
+    auto it = imp.module == kWasiModule ? table.find(imp.name) : table.end();
+    if (it == table.end()) return failf("unlinkable", "unknown import {}.{}", imp.module, imp.name);
+    Extern e = Extern::of(funcs[static_cast<size_t>(std::distance(table.begin(), it))]);
+    if (!extern_matches(imp, module, e))
+      return failf("unlinkable", "incompatible import type for {}.{}", imp.module, imp.name);
+    out.push_back(e);
+  }
+  return out;
 }
 
 }  // namespace ipvm::wasm

@@ -124,4 +124,10 @@ class Wasi {
 // proc_exit ends the call with Trap::exit(code). `wasi` must outlive the store's calls.
 void define_wasi(Store& store, Linker& linker, Wasi& wasi);
 
+// The same host functions without a linker: all of them, created in define_wasi's order (so store
+// function ids are the same either way), and the module's imports resolved against them directly;
+// unknown or mistyped imports fail as Linker::resolve does ("unlinkable"). For the per-task path,
+// where filling a linker's name map costs more than instantiating the module.
+Result<std::vector<Extern>> wasi_imports(Store& store, Wasi& wasi, const Module& module);
+
 }  // namespace ipvm::wasm

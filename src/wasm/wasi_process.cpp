@@ -9,8 +9,8 @@ Result<std::unique_ptr<WasiProcess>> WasiProcess::create(std::shared_ptr<const C
   p->wasi = std::make_unique<Wasi>(std::move(state));
   p->store = std::make_unique<Store>(memory_pool);
   p->module = std::move(module);
-  define_wasi(*p->store, p->linker, *p->wasi);
-  IPVM_TRY(p->instance, p->linker.instantiate(*p->store, p->module, limits));
+  IPVM_TRY(auto imports, wasi_imports(*p->store, *p->wasi, p->module->module()));
+  IPVM_TRY(p->instance, p->store->instantiate(p->module, imports, limits));
   return p;
 }
 

@@ -15,7 +15,6 @@ struct WasiProcess {
   // Declared before `store`: host functions in the store refer to it, so it must outlive them.
   std::unique_ptr<Wasi> wasi;
   std::unique_ptr<Store> store;
-  Linker linker;
   std::shared_ptr<const CompiledModule> module;
   Instance* instance = nullptr;
 
