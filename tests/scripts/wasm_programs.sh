@@ -61,6 +61,8 @@ cat "$src"/*.c > in/text                                   # ~100 KB of text wit
 printf 'line one\n\tcontrol\x01\x7f\xff bytes\n12345\n-17 minus\n%0200d\nno newline at end' 7 > in/mixed
 awk 'BEGIN { for (i = 0; i < 3000; ++i) printf "%d %s\n", i * 7919 % 1000, (i % 3 ? "abc" : "Hello, World") }' > in/lines
 : > in/empty
+printf '%s\n' '1 2 + =' '3.5 2 * 1e3 + =' '2 0.5 ^ sqrt =' '10 3 % 7 neg * =' '1 0 / =' '5 + =' \
+  '1 2 3 =' '-0.125 1e-3 / 2.5e+2 - =' 'x' '1 2 3' > in/calc
 # A brainf*** program that reverses its input (after the '!'), then the input.
 printf '>,[>,]<[.<]!%s' "The quick brown fox jumps over the lazy dog; 0123456789" > in/bf_reverse
 
@@ -91,6 +93,8 @@ exit_exit|exit_codes|O2|same|empty||exit 4
 exit_Exit|exit_codes|O2|same|empty||_Exit 5
 exit_deep|exit_codes|O2|same|empty||deep 10
 exit_255|exit_codes|O2|same|empty||exit 255
+exit_256|exit_codes|O2|same|empty||exit 256
+exit_minus1|exit_codes|O2|same|empty||exit -1
 trap_abort|abort_trap|O2|trap|empty||abort
 trap_div|abort_trap|O2|trap|empty||div
 trap_oob|abort_trap|O2|trap|empty||oob
@@ -98,6 +102,8 @@ trap_unreachable|abort_trap|O2|trap|empty||unreachable
 stdout_stderr|stdout_stderr|O2|same|empty||
 clock_time|clock_time|O2|determ|empty||
 random_bytes|random_bytes|O2|determ|empty||
+no_filesystem|no_filesystem|O2|determ|empty||
+scanf_calc|scanf_calc|O2|same|calc||
 recursion|recursion|O2|same|empty||15000
 recursion_O0|recursion|O0|same|empty||8000
 big_static|big_static|O2|same|empty||
@@ -116,6 +122,13 @@ funcptr_varargs_O0|funcptr_varargs|O0|same|empty||
 CASES
 )
 
+# split_stats PREFIX: PREFIX.all (stderr of runs with --stats) into the --stats lines (PREFIX.stats)
+# and the guest's stderr (PREFIX.err); a stats line may follow a guest line left unfinished.
+stats_re='(compile: [0-9.]+ ms|fuel used: [0-9]+|time: [0-9.]+ ms)\n'
+split_stats() {
+  grep -aoE "${stats_re%\\n}$" "$1.all" > "$1.stats"
+  perl -0777 -pe "s/$stats_re//g" "$1.all" > "$1.err"
+}
 fuel_of() { sed -n 's/^fuel used: \([0-9]*\)$/\1/p' "$1" | tail -n 1; }
 # run_wasm OUTPREFIX VARIANT-WASM STDIN ENV ARGS...: ipvm run --stats, stdout/exit code to files,
 # the --stats lines to OUTPREFIX.stats and the rest of stderr to OUTPREFIX.err.
@@ -126,9 +139,7 @@ run_wasm() {
   for kv in $env; do envf+=(--env "$kv"); done
   "$ipvm" wasm run "$wasm" "${envf[@]}" --stats -- "$@" < "in/$input" > "$out.out" 2> "$out.all"
   echo $? > "$out.rc"
-  local stats='^(compile: [0-9.]+ ms|fuel used: [0-9]+|time: [0-9.]+ ms)$'
-  grep -E "$stats" "$out.all" > "$out.stats"
-  grep -vE "$stats" "$out.all" > "$out.err"
+  split_stats "$out"
 }
 # chain PREFIX FIRST SLICE WASM ENV ARGS...: run suspended after FIRST fuel, then resume with SLICE
 # until finished; all processes read the caller's stdin. Writes PREFIX.out/.err/.rc/.steps.
@@ -137,13 +148,16 @@ chain() {
   shift 5
   local envf=() rc steps=1
   for kv in $env; do envf+=(--env "$kv"); done
-  "$ipvm" wasm run "$wasm" "${envf[@]}" --suspend-after "$first" --snapshot "$p.1.car" -- "$@" > "$p.out" 2> "$p.err"
+  "$ipvm" wasm run "$wasm" "${envf[@]}" ${fuel_flag:+--fuel "$fuel_flag"} --stats --suspend-after "$first" \
+    --snapshot "$p.1.car" -- "$@" > "$p.out" 2> "$p.all"
   rc=$?
-  while [[ $rc == 75 && $steps -lt 12 ]]; do
-    "$ipvm" wasm resume "$p.$steps.car" --suspend-after "$slice" --snapshot "$p.$((steps + 1)).car" >> "$p.out" 2>> "$p.err"
+  while [[ $rc == 75 && $steps -lt ${max_steps:-12} ]]; do
+    "$ipvm" wasm resume "$p.$steps.car" --stats --suspend-after "$slice" --snapshot "$p.$((steps + 1)).car" >> "$p.out" 2>> "$p.all"
     rc=$?
+    rm -f "$p.$((steps - 1)).car"
     steps=$((steps + 1))
   done
+  split_stats "$p"
   echo "$rc" > "$p.rc"
   echo "$steps" > "$p.steps"
 }
@@ -162,6 +176,7 @@ while IFS='|' read -r id prog variant mode input env argstr; do
   eval "args=($argstr)"
   wasm="bin/$prog.$variant.wasm"
   [[ -f $wasm ]] || continue  # its build failed (already reported)
+  tc=$(date +%s%N)
   r="run/$id"
   run_wasm "$r.ipvm" "$wasm" "$input" "$env" "${args[@]}"
   case $mode in
@@ -205,9 +220,11 @@ while IFS='|' read -r id prog variant mode input env argstr; do
     chain "$r.chain$first" "$first" "$slice" "$wasm" "$env" "${args[@]}" < "in/$input"
     d=$(describe_diff "$r.ipvm" "$r.chain$first")
     if [[ -z $d ]]; then ok; else bad "$id: suspended at $first of $total fuel (slices of $slice):$d"; fi
+    expect_eq "$id: fuel used by the chain suspended at $first" "$(fuel_of "$r.chain$first.stats")" "$total"
     n_chain=$((n_chain + 1))
     chain_steps=$((chain_steps + $(cat "$r.chain$first.steps")))
   done
+  echo "$id $((($(date +%s%N) - tc) / 1000000)) ms" >> case-times
 done <<<"$cases"
 
 # The same stdin-reading chain with stdin a pipe rather than a file.
@@ -215,6 +232,22 @@ first=$(($(fuel_of run/fgets_mixed.ipvm.stats) / 2))
 cat in/mixed | chain run/pipe_chain "$first" "$first" bin/stdin_fgets.O2.wasm ""
 d=$(describe_diff run/fgets_mixed.ipvm run/pipe_chain)
 if [[ -z $d ]]; then ok; else bad "fgets_mixed over a pipe, suspended at $first:$d"; fi
+
+# Many small slices: snapshots taken at ~40 different points of one run.
+total=$(fuel_of run/snprintf_edge.ipvm.stats)
+max_steps=60 chain run/fine_chain $((total / 40)) $((total / 40)) bin/snprintf_edge.O2.wasm "" < /dev/null
+d=$(describe_diff run/snprintf_edge.ipvm run/fine_chain)
+if [[ -z $d ]]; then ok; else bad "snprintf_edge in slices of $((total / 40)):$d"; fi
+expect_match "snprintf_edge in slices: processes" "$(cat run/fine_chain.steps)" '^(39|40|41|42)$'
+
+# A --fuel budget travels in the snapshots: exactly enough finishes, one less traps out of fuel.
+total=$(fuel_of run/lz_text.ipvm.stats)
+fuel_flag=$total chain run/fuel_enough $((total / 3)) $((total / 3)) bin/lz_compress.O2.wasm "" - < in/text
+d=$(describe_diff run/lz_text.ipvm run/fuel_enough)
+if [[ -z $d ]]; then ok; else bad "lz_text with --fuel $total (exactly enough):$d"; fi
+fuel_flag=$((total - 1)) chain run/fuel_short $((total / 3)) $((total / 3)) bin/lz_compress.O2.wasm "" - < in/text
+expect_eq "lz_text with --fuel $((total - 1)): exit" "$(cat run/fuel_short.rc)" 1
+expect_match "lz_text with --fuel $((total - 1)): trap" "$(tail -n 1 run/fuel_short.err)" '^ipvm: trap: out of fuel in '
 
 # Seeds and clock starts are used: another --seed changes the random bytes, another --clock the time.
 seed=$(printf '5a%.0s' {1..32})
