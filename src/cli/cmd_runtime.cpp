@@ -14,6 +14,7 @@
 #include <memory>
 #include <sys/stat.h>
 
+#include "base/ellipsis.h"
 #include "base/file.h"
 #include "cli/context.h"
 #include "ipld/dag_cbor.h"
@@ -114,22 +115,13 @@ bool report(Context& ctx, const TaskOutcome& o, bool json, bool value_only) {
   return false;
 }
 
-// An argument quoted in an error message: long ones are cut so the message stays one short line.
-std::string quote_arg(const std::string& arg) {
-  constexpr size_t kMax = 48;
-  if (arg.size() <= kMax) return arg;
-  size_t cut = kMax;
-  while (cut > 0 && (static_cast<uint8_t>(arg[cut]) & 0xc0) == 0x80) --cut;  // not inside a UTF-8 sequence
-  return fmt::format("{}... ({} bytes)", arg.substr(0, cut), arg.size());
-}
-
 Result<ipld::List> parse_args(const std::vector<std::string>& args) {
   ipld::List out;
   for (size_t i = 0; i < args.size(); ++i) {
     auto v = ipld::dag_json_decode(args[i]);
     if (!v)
       return failf("cli", "argument {} ('{}') is not a DAG-JSON literal: {} (strings need quotes: '\"text\"')", i + 1,
-                   quote_arg(args[i]), v.error().message);
+                   ellipsize(args[i], 48), v.error().message);
     out.push_back(std::move(*v));
   }
   return out;

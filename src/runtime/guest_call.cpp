@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "base/ellipsis.h"
 #include "runtime/cabi.h"
 #include "runtime/engine_guest.h"
 #include "runtime/receipt.h"
@@ -276,7 +277,8 @@ GuestResult call_guest(const GuestCall& c) {
     if (e.kind == wasm::ExternKind::kFunc && e.name == c.fun) exported = true;
   if (!exported)
     return finish(err(errname::kMissingExport,
-                      fmt::format("the module has no exported function '{}' (it exports {})", c.fun, exports_list(m))));
+                      fmt::format("the module has no exported function '{}' (it exports {})", ellipsize(c.fun),
+                                  ellipsize(exports_list(m), 200))));
 
   uint64_t max_pages64 = c.limits.memory / wasm::kPageSize;
   uint32_t max_pages = static_cast<uint32_t>(std::min<uint64_t>(max_pages64, wasm::kMaxPages));

@@ -1,5 +1,6 @@
 #include "runtime/task.h"
 
+#include "base/ellipsis.h"
 #include "ipld/dag_cbor.h"
 #include "ipld/multibase.h"
 
@@ -39,7 +40,7 @@ Result<ModuleRef> parse_module_ref(std::string_view text) {
   std::string_view cid_text = text;
   if (cid_text.substr(0, kIpfsScheme.size()) == kIpfsScheme) cid_text.remove_prefix(kIpfsScheme.size());
   auto cid = ipld::Cid::parse(cid_text);
-  if (!cid) return failf("InvalidTask", "args \"mod\": '{}' is not a CID, ipfs://CID or data: URL", text);
+  if (!cid) return failf("InvalidTask", "args \"mod\": '{}' is not a CID, ipfs://CID or data: URL", ellipsize(text));
   ref.cid = *cid;
   return ref;
 }

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "base/ellipsis.h"
+
 namespace ipvm::runtime {
 
 namespace {
@@ -202,7 +204,7 @@ class Parser {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
   }
   tl::unexpected<Error> error(const std::string& what) const {
-    return failf("wit", "{} at column {} of signature '{}'", what, pos_ + 1, text_);
+    return failf("wit", "{} at column {} of signature '{}'", what, pos_ + 1, ellipsize(text_, 200));
   }
 
   std::string_view text_;

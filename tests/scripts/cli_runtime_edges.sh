@@ -60,6 +60,9 @@ long=$(printf '[%.0s' $(seq 1 5000))
 expect_error "a long bad argument is cut" "argument 1 \('\[{48}\.\.\. \(5000 bytes\)'\) is not a DAG-JSON literal" \
   ipvm call "$ex/add_one.wasm" add_one "$long"
 [ "$(wc -c <"$work/err")" -lt 300 ] && ok || bad "long argument error is $(wc -c <"$work/err") bytes"
+expect_error "a long missing export is cut" "MissingExport: the module has no exported function 'f{64}\.\.\. \(5000 bytes\)'" \
+  ipvm call "$ex/add_one.wasm" "$(printf 'f%.0s' $(seq 1 5000))"
+[ "$(wc -c <"$work/err")" -lt 400 ] && ok || bad "long export error is $(wc -c <"$work/err") bytes"
 expect_error "--args not DAG-JSON says why" "--args is not DAG-JSON: " ipvm invoke --cmd /wasm/run --args '{' -o "$work/x.cbor"
 expect_error "--args not a map" "--args must be a DAG-JSON map" ipvm invoke --cmd /wasm/run --args '[1]' -o "$work/x.cbor"
 expect_error "--meta not DAG-JSON says why" "--meta is not DAG-JSON: " \
