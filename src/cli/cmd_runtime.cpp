@@ -74,9 +74,10 @@ Result<Node> open_node(Context& ctx) {
 Result<Bytes> read_token(const std::string& path) {
   IPVM_TRY(Bytes data, read_file(path));
   if (!data.empty() && (data[0] & 0xe0) == 0x80) return data;  // a CBOR array
-  if (!data.empty() && data[0] == '[') {
-    if (auto v = ipld::dag_json_decode(data); v && v->is_list() && v->as_list().size() == 2 && v->as_list()[0].is_bytes())
-      return ipld::dag_cbor_encode(*v);
+  if (!data.empty() && (data[0] == '[' || data[0] == '{')) {
+    // Any DAG-JSON document becomes its DAG-CBOR form, so what is wrong with it is reported by
+    // the envelope decoder rather than as unreadable CBOR.
+    if (auto v = ipld::dag_json_decode(data)) return ipld::dag_cbor_encode(*v);
   }
   std::string compact;
   for (uint8_t c : data)

@@ -91,6 +91,10 @@ expect_error "--args not DAG-JSON says why" "--args is not DAG-JSON: " ipvm invo
 expect_error "--args not a map" "--args must be a DAG-JSON map" ipvm invoke --cmd /wasm/run --args '[1]' -o "$work/x.cbor"
 expect_error "--meta not DAG-JSON says why" "--meta is not DAG-JSON: " \
   ipvm invoke --cmd /wasm/run --args '{}' --meta '{"fuel":' -o "$work/x.cbor"
+echo '{"a": 1}' >"$work/notenv.json"
+expect_eq "verify a JSON map" "$(ipvm receipt verify "$work/notenv.json" 2>/dev/null)" \
+  "invalid: receipt: a UCAN envelope is a two-element list [signature, payload]"
+expect_error "run a JSON map" "must hold an invocation or a list of invocations" ipvm run "$work/notenv.json"
 expect_error "a missing command names the choices" "'ipvm receipt' needs a command: one of show, verify" ipvm receipt
 expect_error "an unknown command names the choices" "'ipvm' needs a command: one of .*call, invoke, run, receipt" ipvm bogus
 
