@@ -29,8 +29,11 @@ if ! "$wasm_cc" --target=wasm32-wasi -O2 probe.c -o probe.wasm 2>/dev/null; then
   exit 0
 fi
 
-# ---- build: every program with -O2 both ways; some also with -O0 for wasm -----------------------
+# ---- build: every program with -O2 both ways; some also for wasm with -O0, and with the post-MVP
+# features clang can emit (variant F: memory.copy/fill, sign extension, saturating truncation).
 o0_programs="printf_floats strtonum int64_math bit_tricks lz_compress funcptr_varargs stdin_fgets recursion"
+f_programs="strings nbody_float lz_compress bit_tricks funcptr_varargs big_static"
+f_flags="-O2 -mbulk-memory -msign-ext -mnontrapping-fptoint -mmutable-globals"
 build_one() {  # build_one NAME: writes bin/NAME.native, bin/NAME.O2.wasm[, bin/NAME.O0.wasm]
   local name=$1 c="$src/$1.c" flags
   flags=$(sed -n 's|^// wasm-flags: ||p' "$c")
@@ -42,6 +45,10 @@ build_one() {  # build_one NAME: writes bin/NAME.native, bin/NAME.O2.wasm[, bin/
   if [[ " $o0_programs " == *" $name "* ]]; then
     # shellcheck disable=SC2086
     "$wasm_cc" "${wflags[@]}" -O0 $flags "$c" -lm -o "bin/$name.O0.wasm" 2>> "bin/$name.log" || return 1
+  fi
+  if [[ " $f_programs " == *" $name "* ]]; then
+    # shellcheck disable=SC2086
+    "$wasm_cc" "${wflags[@]}" $f_flags $flags "$c" -lm -o "bin/$name.F.wasm" 2>> "bin/$name.log" || return 1
   fi
 }
 t0=$(date +%s.%N)
@@ -119,6 +126,12 @@ lz_generated_O0|lz_compress|O0|same|empty||
 nbody_float|nbody_float|O2|same|empty||20000
 funcptr_varargs|funcptr_varargs|O2|same|empty||
 funcptr_varargs_O0|funcptr_varargs|O0|same|empty||
+strings_F|strings|F|same|empty||
+nbody_float_F|nbody_float|F|same|empty||5000
+lz_text_F|lz_compress|F|same|text||-
+bit_tricks_F|bit_tricks|F|same|empty||
+funcptr_varargs_F|funcptr_varargs|F|same|empty||
+big_static_F|big_static|F|same|empty||
 CASES
 )
 
@@ -170,33 +183,30 @@ describe_diff() {  # what differs between two runs A and B (prefixes)
   echo "$d"
 }
 
-n_native=0 n_determ=0 n_trap=0 n_chain=0 chain_steps=0
-while IFS='|' read -r id prog variant mode input env argstr; do
-  [[ -z $id ]] && continue
+# run_case ID PROG VARIANT MODE STDIN ENV ARGSTR: all checks of one case, in a subshell of its own;
+# its counts go to run/ID.result ("checks failures kind chains processes").
+run_case() {
+  local id=$1 prog=$2 variant=$3 mode=$4 input=$5 env=$6 argstr=$7
+  local args wasm="bin/$2.$3.wasm" r="run/$1" d nrc total slice first chains=0 steps=0
   eval "args=($argstr)"
-  wasm="bin/$prog.$variant.wasm"
-  [[ -f $wasm ]] || continue  # its build failed (already reported)
+  [[ -f $wasm ]] || return 0  # its build failed (already reported)
+  local tc
   tc=$(date +%s%N)
-  r="run/$id"
   run_wasm "$r.ipvm" "$wasm" "$input" "$env" "${args[@]}"
-  case $mode in
-    same | trap)
-      { env -i $env "bin/$prog.native" "${args[@]}" < "in/$input" > "$r.native.out" 2> "$r.native.err"; } 2> /dev/null
-      echo $? > "$r.native.rc"
-      ;;
-  esac
+  if [[ $mode != determ ]]; then
+    { env -i $env "bin/$prog.native" "${args[@]}" < "in/$input" > "$r.native.out" 2> "$r.native.err"; } 2> /dev/null
+    echo $? > "$r.native.rc"
+  fi
   case $mode in
     same)
       d=$(describe_diff "$r.native" "$r.ipvm")
       if [[ -z $d ]]; then ok; else bad "$id: native vs ipvm:$d"; fi
-      n_native=$((n_native + 1))
       ;;
     determ)
       run_wasm "$r.again" "$wasm" "$input" "$env" "${args[@]}"
       d=$(describe_diff "$r.ipvm" "$r.again")
       if [[ -z $d ]]; then ok; else bad "$id: two ipvm runs differ:$d"; fi
       [[ $(cat "$r.ipvm.rc") == 0 ]] && ok || bad "$id: exit $(cat "$r.ipvm.rc"): $(head -c 300 "$r.ipvm.err")"
-      n_determ=$((n_determ + 1))
       ;;
     trap)
       nrc=$(cat "$r.native.rc")
@@ -205,26 +215,49 @@ while IFS='|' read -r id prog variant mode input env argstr; do
       same_files "$r.native.out" "$r.ipvm.out" && ok || bad "$id: stdout: $(diff "$r.native.out" "$r.ipvm.out" | head -c 300)"
       expect_eq "$id: stderr before the trap" "$(head -n -1 "$r.ipvm.err")" "$(cat "$r.native.err")"
       expect_match "$id: trap line" "$(tail -n 1 "$r.ipvm.err")" '^ipvm: trap: .+ in .+ at 0x[0-9a-f]+$'
-      n_trap=$((n_trap + 1))
       ;;
   esac
-  # Suspend early, midway and near the end, and resume to the end in fresh processes.
+  # Suspend early, midway and near the end (other variants: midway), and resume to the end in
+  # fresh processes.
   total=$(fuel_of "$r.ipvm.stats")
   if [[ -z $total ]]; then
     bad "$id: --stats printed no fuel: $(tail -n 3 "$r.ipvm.all" | head -c 300)"
+  else
+    slice=$((total / 3 + 1))
+    local points="1 $((total / 2)) $((total - total / 50 - 1))"
+    [[ $variant == O2 ]] || points=$((total / 2))
+    for first in $points; do
+      ((first >= 1)) || continue
+      chain "$r.chain$first" "$first" "$slice" "$wasm" "$env" "${args[@]}" < "in/$input"
+      d=$(describe_diff "$r.ipvm" "$r.chain$first")
+      if [[ -z $d ]]; then ok; else bad "$id: suspended at $first of $total fuel (slices of $slice):$d"; fi
+      expect_eq "$id: fuel used by the chain suspended at $first" "$(fuel_of "$r.chain$first.stats")" "$total"
+      chains=$((chains + 1))
+      steps=$((steps + $(cat "$r.chain$first.steps")))
+      rm -f "$r.chain$first".*.car
+    done
+  fi
+  echo "$checks $failures $mode $chains $steps" > "$r.result"
+  echo "$id $((($(date +%s%N) - tc) / 1000000)) ms" >> case-times
+}
+
+while IFS='|' read -r id prog variant mode input env argstr; do
+  [[ -z $id ]] && continue
+  (checks=0 failures=0 run_case "$id" "$prog" "$variant" "$mode" "$input" "$env" "$argstr") &
+  while (($(jobs -rp | wc -l) >= 2)); do wait -n; done
+done <<<"$cases"
+wait
+n_native=0 n_determ=0 n_trap=0 n_chain=0 chain_steps=0
+while IFS='|' read -r id _; do
+  [[ -z $id ]] && continue
+  if [[ ! -f run/$id.result ]]; then
+    [[ -f bin/$(cut -d'|' -f2,3 <<<"$(grep "^$id|" <<<"$cases")" | tr '|' .).wasm ]] && bad "$id: no result"
     continue
   fi
-  slice=$((total / 3 + 1))
-  for first in 1 $((total / 2)) $((total - total / 50 - 1)); do
-    ((first >= 1)) || continue
-    chain "$r.chain$first" "$first" "$slice" "$wasm" "$env" "${args[@]}" < "in/$input"
-    d=$(describe_diff "$r.ipvm" "$r.chain$first")
-    if [[ -z $d ]]; then ok; else bad "$id: suspended at $first of $total fuel (slices of $slice):$d"; fi
-    expect_eq "$id: fuel used by the chain suspended at $first" "$(fuel_of "$r.chain$first.stats")" "$total"
-    n_chain=$((n_chain + 1))
-    chain_steps=$((chain_steps + $(cat "$r.chain$first.steps")))
-  done
-  echo "$id $((($(date +%s%N) - tc) / 1000000)) ms" >> case-times
+  read -r c f mode chains steps < "run/$id.result"
+  checks=$((checks + c)) failures=$((failures + f))
+  case $mode in same) n_native=$((n_native + 1)) ;; determ) n_determ=$((n_determ + 1)) ;; trap) n_trap=$((n_trap + 1)) ;; esac
+  n_chain=$((n_chain + chains)) chain_steps=$((chain_steps + steps))
 done <<<"$cases"
 
 # The same stdin-reading chain with stdin a pipe rather than a file.
