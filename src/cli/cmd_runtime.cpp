@@ -24,6 +24,7 @@
 #include "runtime/receipt.h"
 #include "runtime/task.h"
 #include "store/store.h"
+#include "ucan/did_key.h"
 #include "ucan/invocation.h"
 #include "ucan/keystore.h"
 #include "ucan/revocation.h"
@@ -214,6 +215,10 @@ void add_invoke(CLI::App& app, Context& ctx) {
   cmd->add_option("-o,--output", o->out, "Where to write the envelope (DAG-CBOR; - for stdout)")->required();
   cmd->callback([o, &ctx] {
     run(ctx, [&]() -> Status {
+      // A typo in a did:key would make an invocation no node accepts: refuse keys we cannot read.
+      for (const std::string* did : {&o->sub, &o->aud})
+        if (did->rfind("did:key:", 0) == 0)
+          if (auto k = ucan::parse_did_key(*did); !k) return fail("cli", k.error().message);
       auto args = ipld::dag_json_decode(o->args);
       if (!args) return failf("cli", "--args is not DAG-JSON: {}", args.error().message);
       if (!args->is_map()) return fail("cli", "--args must be a DAG-JSON map, e.g. '{\"fun\": \"f\", ...}'");

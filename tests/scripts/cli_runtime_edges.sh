@@ -95,6 +95,8 @@ echo '{"a": 1}' >"$work/notenv.json"
 expect_eq "verify a JSON map" "$(ipvm receipt verify "$work/notenv.json" 2>/dev/null)" \
   "invalid: receipt: a UCAN envelope is a two-element list [signature, payload]"
 expect_error "run a JSON map" "must hold an invocation or a list of invocations" ipvm run "$work/notenv.json"
+expect_error "invoke refuses a mistyped did:key" "did:key" \
+  ipvm invoke --cmd /wasm/run --sub did:key:z6MkBOGUS --args '{}' -o "$work/x.cbor"
 expect_error "a missing command names the choices" "'ipvm receipt' needs a command: one of show, verify" ipvm receipt
 expect_error "an unknown command names the choices" "'ipvm' needs a command: one of .*call, invoke, run, receipt" ipvm bogus
 
