@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto signer = std::make_shared<ucan::Ed25519Signer>(ucan::Ed25519Signer::generate());
+  double sign_rate = 0;
   {
     Bytes msg(200, 7);
     size_t k = 0;
@@ -156,7 +157,8 @@ int main(int argc, char** argv) {
       signer->sign(msg);
       ++k;
     }
-    std::printf("anchor: Ed25519 signatures            %10.0f /s\n", k / seconds_since(t));
+    sign_rate = k / seconds_since(t);
+    std::printf("anchor: Ed25519 signatures            %10.0f /s\n", sign_rate);
     ReceiptParams rp;
     rp.ran = module_cid(msg);
     rp.out = ok_out(ipld::Value::integer(42));
@@ -175,7 +177,13 @@ int main(int argc, char** argv) {
   ipld::Cid mod = *exec.put_module(*wasm);
 
   auto fresh = invocations(exec, mod, n, 0, 1);
-  std::printf("executed, signed + stored (batch 1000) %10.0f tasks/s\n", run_batches(exec, fresh, 1000));
+  const double signed_rate = run_batches(exec, fresh, 1000);
+  std::printf("executed, signed + stored (batch 1000) %10.0f tasks/s\n", signed_rate);
+  // The goal (20,000/s "with Ed25519 signing at about 17 us") leaves 33 us per task for everything
+  // but the signature; here is that remainder, and the goal restated for this machine's signing speed.
+  const double rest_us = 1e6 / signed_rate - 1e6 / sign_rate;
+  std::printf("  per task beyond its signature: %.1f us (goal's budget 33 us); goal at this machine's signing speed: "
+              "%.0f tasks/s\n", rest_us, 1e6 / (1e6 / sign_rate + 33.0));
   const std::string only = argc > 2 ? argv[2] : "";
   auto cleanup = [&] {
     node.exec.reset();
