@@ -152,7 +152,8 @@ void add_call(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<CallOpts>();
   auto* cmd = app.add_subcommand(
       "call", "Run FUNC of a Wasm module as a signed /wasm/run task (or answer it from a stored receipt); prints "
-              "the output as DAG-JSON on stdout and a status line (executed|replayed, fuel, time, receipt CID) on stderr");
+              "the output as DAG-JSON on stdout and a status line (executed|replayed, fuel, time, receipt CID) on stderr; "
+              "an error receipt is one line 'ipvm: <Name>: <message> [<status>]' on stderr and exit code 1");
   cmd->add_option("MODULE", o->module, "The module file (.wasm); stored in the block store as a raw block")->required();
   cmd->add_option("FUNC", o->fun, "The exported function")->required();
   cmd->add_option("ARG", o->args, "Arguments as DAG-JSON literals: 41, 1.5, '\"text\"', '{\"/\": {\"bytes\": \"...\"}}'");
@@ -284,7 +285,7 @@ struct RunOpts {
 void add_run(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<RunOpts>();
   auto* cmd = app.add_subcommand("run", "Run the invocations in FILE (one envelope, or a list); prints each receipt's "
-                                        "out as DAG-JSON on stdout and a status line on stderr");
+                                        "out as DAG-JSON on stdout and a status line on stderr (exit code 1 if any is an error receipt)");
   cmd->add_option("FILE", o->file, "Invocation file (DAG-CBOR envelope, or a DAG-CBOR/DAG-JSON list of them)")->required();
   cmd->add_option("--proof", o->proofs, "Delegation files the invocations' prf name (repeat)");
   cmd->add_flag("--no-cache", o->no_cache, "Run even if a stored receipt answers the task");
