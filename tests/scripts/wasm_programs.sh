@@ -307,6 +307,16 @@ if command -v wasm-interp > /dev/null; then
   fi
 fi
 
+# Numeric flags are plain decimal: no negative (strtoull would wrap it), octal or out-of-range
+# values; the largest budget is unlimited rather than wrapped into a negative one.
+expect_error "--fuel -1" "--fuel: must be a non-negative decimal" "$ipvm" wasm run bin/args_env.O2.wasm --fuel -1
+expect_error "--suspend-after 0x10" "--suspend-after: must be a non-negative decimal" \
+  "$ipvm" wasm run bin/args_env.O2.wasm --suspend-after 0x10 --snapshot run/x.car
+expect_error "--clock 2^64" "--clock: .* larger than 2\^64-1" "$ipvm" wasm run bin/args_env.O2.wasm --clock 18446744073709551616
+expect_error "resume --fuel -3" "--fuel: must be a non-negative decimal" "$ipvm" wasm resume run/fine_chain.1.car --fuel -3
+"$ipvm" wasm run bin/args_env.O2.wasm --fuel 18446744073709551615 -- a > run/maxfuel.out 2>&1
+expect_eq "--fuel 2^64-1 is unlimited" "$?:$(head -n 1 run/maxfuel.out)" "2:argc 2 prog args_env"
+
 # Seeds and clock starts are used: another --seed changes the random bytes, another --clock the time.
 seed=$(printf '5a%.0s' {1..32})
 "$ipvm" wasm run bin/random_bytes.O2.wasm --seed "$seed" < /dev/null > run/seeded.out 2>&1
