@@ -31,8 +31,8 @@ fi
 
 # ---- build: every program with -O2 both ways; some also for wasm with -O0, and with the post-MVP
 # features clang can emit (variant F: memory.copy/fill, sign extension, saturating truncation).
-o0_programs="printf_floats strtonum int64_math bit_tricks lz_compress funcptr_varargs stdin_fgets recursion"
-f_programs="strings nbody_float lz_compress bit_tricks funcptr_varargs big_static"
+o0_programs="printf_floats strtonum int64_math bit_tricks lz_compress funcptr_varargs stdin_fgets recursion bignum"
+f_programs="strings nbody_float lz_compress bit_tricks funcptr_varargs big_static float_roundtrip"
 f_flags="-O2 -mbulk-memory -msign-ext -mnontrapping-fptoint -mmutable-globals"
 build_one() {  # build_one NAME: writes bin/NAME.native, bin/NAME.O2.wasm[, bin/NAME.O0.wasm]
   local name=$1 c="$src/$1.c" flags
@@ -128,6 +128,11 @@ nbody_float|nbody_float|O2|same|empty||20000
 funcptr_varargs|funcptr_varargs|O2|same|empty||
 funcptr_varargs_O0|funcptr_varargs|O0|same|empty||
 strings_F|strings|F|same|empty||
+wordfreq|wordfreq|O2|same|text||
+bignum|bignum|O2|same|empty||
+bignum_O0|bignum|O0|same|empty||
+float_roundtrip|float_roundtrip|O2|same|empty||
+float_roundtrip_F|float_roundtrip|F|same|empty||
 nbody_float_F|nbody_float|F|same|empty||5000
 lz_text_F|lz_compress|F|same|text||-
 bit_tricks_F|bit_tricks|F|same|empty||
