@@ -161,6 +161,15 @@ tl::unexpected<Error> members_error(const WitType& t, const Value& v, const std:
   return failf("abi", "{}: expected a map with exactly the fields of {}", where, t.to_string());
 }
 
+// Memory for an argument from the guest's cabi_realloc. A misaligned block is a trap, as in the
+// canonical ABI; one outside the guest's memory is caught (as a trap) by the write into it.
+Result<uint32_t> guest_alloc(CabiGuest& guest, uint32_t align, uint32_t size) {
+  IPVM_TRY(uint32_t ptr, guest.realloc(0, 0, align, size));
+  if (ptr % align != 0)
+    return failf("trap", "cabi_realloc returned {:#x} for {} bytes, which is not aligned to {}", ptr, size, align);
+  return ptr;
+}
+
 class Lowerer {
  public:
   explicit Lowerer(CabiGuest& g) : guest_(g) {}
@@ -297,7 +306,7 @@ class Lowerer {
     uint64_t total = static_cast<uint64_t>(items.size()) * el.size;
     if (total > std::numeric_limits<uint32_t>::max())
       return failf("abi", "{}: list too large for 32-bit guest memory", where);
-    IPVM_TRY(uint32_t ptr, guest_.realloc(0, 0, el.align, static_cast<uint32_t>(total)));
+    IPVM_TRY(uint32_t ptr, guest_alloc(guest_, el.align, static_cast<uint32_t>(total)));
     for (size_t i = 0; i < items.size(); ++i)
       IPVM_TRY_STATUS(store(elem, items[i], ptr + static_cast<uint32_t>(i) * el.size,
                             where + "[" + std::to_string(i) + "]"));
@@ -308,7 +317,7 @@ class Lowerer {
     if (data.size() > std::numeric_limits<uint32_t>::max())
       return failf("abi", "{}: value too large for 32-bit guest memory", where);
     uint32_t len = static_cast<uint32_t>(data.size());
-    IPVM_TRY(uint32_t ptr, guest_.realloc(0, 0, align, len));
+    IPVM_TRY(uint32_t ptr, guest_alloc(guest_, align, len));
     if (len) IPVM_TRY_STATUS(guest_.write(ptr, data));
     return std::pair<uint32_t, uint32_t>{ptr, len};
   }
@@ -611,7 +620,7 @@ Result<std::vector<uint64_t>> lower_arguments(const WitFunc& f, const ipld::List
   }
   WitTypePtr tuple = params_tuple(f);
   WitLayout layout = wit_layout(*tuple);
-  IPVM_TRY(uint32_t ptr, guest.realloc(0, 0, layout.align, layout.size));
+  IPVM_TRY(uint32_t ptr, guest_alloc(guest, layout.align, layout.size));
   IPVM_TRY_STATUS(lower.store(*tuple, ipld::Value::list(args), ptr, "arguments"));
   flat.push_back(ptr);
   return flat;

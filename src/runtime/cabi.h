@@ -28,7 +28,9 @@ enum class CoreType : uint8_t { kI32, kI64, kF32, kF64 };
 inline constexpr size_t kMaxFlatParams = 16;
 inline constexpr size_t kMaxFlatResults = 1;
 
-// What lowering and lifting need from a running guest instance. All accesses are bounds-checked.
+// What lowering and lifting need from a running guest instance. All accesses are bounds-checked;
+// lowering writes only where cabi_realloc pointed, so a write outside the memory fails with kind
+// "trap" (the guest's fault, as is a misaligned block: both trap in the canonical ABI).
 class CabiGuest {
  public:
   virtual ~CabiGuest() = default;

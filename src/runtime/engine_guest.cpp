@@ -37,8 +37,10 @@ Status EngineGuest::read(uint32_t addr, std::span<uint8_t> out) {
 Status EngineGuest::write(uint32_t addr, ByteView data) {
   wasm::Memory* mem = instance_.memory0();
   if (!mem) return fail("abi", "the module has no memory");
+  // Arguments are written only where cabi_realloc said: outside the memory is the guest's trap.
   if (!mem->write(addr, data.data(), data.size()))
-    return failf("abi", "guest memory access [{:#x}, +{}) is out of bounds ({} bytes)", addr, data.size(), mem->size());
+    return failf("trap", "cabi_realloc gave memory [{:#x}, +{}) outside the guest's {} bytes", addr, data.size(),
+                 mem->size());
   return {};
 }
 

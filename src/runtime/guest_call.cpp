@@ -158,6 +158,7 @@ Answer run(const GuestCall& c, FuelMeter& meter, wasm::Store& store, wasm::Insta
     auto flat = lower_arguments(*c.sig, params, *guest);
     if (!flat) {
       if (meter.trap()) return from_trap(*meter.trap(), c, meter, &inst);
+      if (flat.error().kind == "trap") return err(errname::kTrap, "trap: " + flat.error().message);
       std::string msg = flat.error().message;
       if (msg.find("func(") == std::string::npos) msg += fmt::format(" (expected {})", c.sig->to_string());
       return err(errname::kInvalidArguments, msg);
