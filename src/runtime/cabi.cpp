@@ -165,7 +165,7 @@ tl::unexpected<Error> members_error(const WitType& t, const Value& v, const std:
 // canonical ABI; one outside the guest's memory is caught (as a trap) by the write into it.
 Result<uint32_t> guest_alloc(CabiGuest& guest, uint32_t align, uint32_t size) {
   IPVM_TRY(uint32_t ptr, guest.realloc(0, 0, align, size));
-  if (ptr % align != 0)
+  if (align > 1 && ptr % align != 0)
     return failf("trap", "cabi_realloc returned {:#x} for {} bytes, which is not aligned to {}", ptr, size, align);
   return ptr;
 }
