@@ -313,7 +313,7 @@ void add_run(CLI::App& app, Context& ctx) {
 
 Result<std::shared_ptr<const Receipt>> find_receipt(Node& node, const std::string& text) {
   auto cid = ipld::Cid::parse(text);
-  if (!cid) return failf("cli", "bad CID \"{}\": {}", text, cid.error().message);
+  if (!cid) return fail("cli", cid.error().message);  // names the text: "invalid CID '...': ..."
   IPVM_TRY(auto r, node.exec->find_receipt(*cid));
   if (!r) return failf("receipt", "no receipt {} (nor one for an invocation with that CID) in this store", text);
   return r;
@@ -347,6 +347,9 @@ void add_receipt(CLI::App& app, Context& ctx) {
         IPVM_TRY(Bytes bytes, read_token(*target));
         r = runtime::decode_receipt(bytes);
       } else {
+        if (auto cid = ipld::Cid::parse(*target); !cid)
+          return failf("cli", "'{}' is neither a receipt file (no such file) nor a CID ({})", ellipsize(*target),
+                       cid.error().message);
         IPVM_TRY(auto found, find_receipt(node, *target));
         r = *found;
       }

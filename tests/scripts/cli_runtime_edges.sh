@@ -97,6 +97,9 @@ expect_eq "verify a JSON map" "$(ipvm receipt verify "$work/notenv.json" 2>/dev/
 expect_error "run a JSON map" "must hold an invocation or a list of invocations" ipvm run "$work/notenv.json"
 expect_error "invoke refuses a mistyped did:key" "did:key" \
   ipvm invoke --cmd /wasm/run --sub did:key:z6MkBOGUS --args '{}' -o "$work/x.cbor"
+expect_error "verify a missing file" "'$work/nofile.cbor' is neither a receipt file \(no such file\) nor a CID" \
+  ipvm receipt verify "$work/nofile.cbor"
+expect_error "show a bad CID" "invalid CID 'nope'" ipvm receipt show nope
 expect_error "a missing command names the choices" "'ipvm receipt' needs a command: one of show, verify" ipvm receipt
 expect_error "an unknown command names the choices" "'ipvm' needs a command: one of .*call, invoke, run, receipt" ipvm bogus
 
