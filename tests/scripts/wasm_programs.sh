@@ -10,6 +10,11 @@
 #   resumed in a chain of fresh processes until it finishes: the concatenated stdout and stderr and
 #   the final exit code equal the uninterrupted run. The processes of a chain share one stdin, so a
 #   program suspended mid-way through its input must continue exactly where it stopped reading.
+#   The fuel a chain reports at its end equals the uninterrupted run's, and from the midway
+#   snapshot the interpreter (IPVM_JIT=0) and the JIT take turns;
+# - freestanding exports agree with wabt's wasm-interp (if installed), and numeric flags are checked.
+# Programs (one concept each) and the rules that keep native and wasm32 output comparable:
+# tests/programs/README.md.
 # Usage: wasm_programs.sh IPVM_BIN CONFORMANCE_DIR BINARY_DIR
 set -uo pipefail
 ipvm=$(realpath "$1")
@@ -290,7 +295,7 @@ expect_eq "lz_text with --fuel $((total - 1)): exit" "$(cat run/fuel_short.rc)" 
 expect_match "lz_text with --fuel $((total - 1)): trap" "$(tail -n 1 run/fuel_short.err)" '^ipvm: trap: out of fuel in '
 
 # Freestanding exports (no WASI): `ipvm wasm run --invoke` against wabt's wasm-interp, if present.
-if command -v wasm-interp > /dev/null; then
+if command -v wasm-interp > /dev/null && command -v python3 > /dev/null; then
   if "$wasm_cc" --target=wasm32 -O2 -nostdlib -Wl,--no-entry "$src/reactor_exports.c" -o bin/reactor_exports.wasm 2> bin/reactor.log; then
     n_interp=0
     while read -r line; do  # "name() => i32:4171510507"
