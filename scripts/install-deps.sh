@@ -9,7 +9,7 @@ packages=(
   libsodium-dev libssl-dev libsqlite3-dev sqlite3
   libcli11-dev libspdlog-dev libfmt-dev libexpected-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
-  wabt wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
+  wabt wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32
   nodejs python3
 )
 

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define N 8000000
+#define N 5000000
 static uint8_t composite[N + 1];
-static uint32_t primes[600000];
+static uint32_t primes[400000];
 static const uint32_t table[8] = {2, 3, 5, 7, 11, 13, 17, 19};
 static uint64_t ring[1 << 20] = {1, 2, 3};
 

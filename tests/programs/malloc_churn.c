@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   printf("rounds %d ops %llu %llu %llu %llu peak %llu bad %llu\n", rounds, ops[0], ops[1], ops[2],
          ops[3], peak, bad);
   // One big allocation that forces memory.grow, filled and summed.
-  size_t big = 10u << 20;
+  size_t big = 6u << 20;
   uint32_t* b = malloc(big);
   if (!b) { puts("big malloc failed"); return 3; }
   uint64_t sum = 0;

@@ -27,11 +27,20 @@ cd "$work"
 source "$here/lib/checks.sh"
 
 native_cc=${CC:-cc}
+native_cxx=${CXX:-c++}
 wasm_cc=${WASM_CC:-clang}
+wasm_cxx=${WASM_CXX:-clang++}
 printf 'int main(void){return 0;}\n' > probe.c
 if ! "$wasm_cc" --target=wasm32-wasi -O2 probe.c -o probe.wasm 2>/dev/null; then
   echo "skipped: no clang wasm32-wasi ($wasm_cc cannot build for --target=wasm32-wasi)"
   exit 0
+fi
+# C++ programs need libc++ for wasm32-wasi (Debian: libc++-14-dev-wasm32, libc++abi-14-dev-wasm32).
+printf '#include <vector>\nint main() { return std::vector<int>(1)[0]; }\n' > probe.cpp
+cxx_ok=1
+if ! "$wasm_cxx" --target=wasm32-wasi -O2 -fno-exceptions probe.cpp -o probe_cxx.wasm 2>/dev/null; then
+  echo "skipped C++ programs: $wasm_cxx has no libc++ for wasm32-wasi"
+  cxx_ok=0
 fi
 
 # ---- build: every program with -O2 both ways; some also for wasm with -O0, and with the post-MVP
@@ -39,14 +48,18 @@ fi
 o0_programs="printf_floats strtonum int64_math bit_tricks lz_compress funcptr_varargs stdin_fgets recursion bignum"
 f_programs="strings nbody_float lz_compress bit_tricks funcptr_varargs big_static float_roundtrip"
 f_flags="-O2 -mbulk-memory -msign-ext -mnontrapping-fptoint -mmutable-globals"
-build_one() {  # build_one NAME: writes bin/NAME.native, bin/NAME.O2.wasm[, bin/NAME.O0.wasm]
-  local name=$1 c="$src/$1.c" flags
+build_one() {  # build_one FILE: writes bin/NAME.native, bin/NAME.O2.wasm[, .O0.wasm, .F.wasm]
+  local c=$1 name flags wasm_cc=$wasm_cc native_cc=$native_cc
+  name=$(basename "${c%.*}")
   flags=$(sed -n 's|^// wasm-flags: ||p' "$c")
+  if [[ $c == *.cpp ]]; then  # C++17 without exceptions (wasm32 has no exception handling here)
+    wasm_cc=$wasm_cxx native_cc="$native_cxx -std=c++17 -fno-exceptions" flags+=" -std=c++17 -fno-exceptions"
+  fi
   # A 16 MiB guest stack, like the native one, so deep recursion behaves the same.
   local wflags=(--target=wasm32-wasi -Wl,-z,stack-size=16777216)
   # shellcheck disable=SC2086
   "$wasm_cc" "${wflags[@]}" -O2 $flags "$c" -lm -o "bin/$name.O2.wasm" 2> "bin/$name.log" &&
-    "$native_cc" -O2 "$c" -lm -o "bin/$name.native" 2>> "bin/$name.log" || return 1
+    $native_cc -O2 "$c" -lm -o "bin/$name.native" 2>> "bin/$name.log" || return 1
   if [[ " $o0_programs " == *" $name "* ]]; then
     # shellcheck disable=SC2086
     "$wasm_cc" "${wflags[@]}" -O0 $flags "$c" -lm -o "bin/$name.O0.wasm" 2>> "bin/$name.log" || return 1
@@ -57,10 +70,11 @@ build_one() {  # build_one NAME: writes bin/NAME.native, bin/NAME.O2.wasm[, bin/
   fi
 }
 t0=$(date +%s%N)
-for c in "$src"/*.c; do
-  name=$(basename "$c" .c)
+for c in "$src"/*.cpp "$src"/*.c; do  # the slow C++ builds first
+  name=$(basename "${c%.*}")
   [[ $name == reactor_exports ]] && continue  # freestanding, built below
-  { build_one "$name" || echo "$name" >> build-failures; } &
+  [[ $c == *.cpp && $cxx_ok == 0 ]] && continue
+  { build_one "$c" || echo "$name" >> build-failures; } &
   while (($(jobs -rp | wc -l) >= 2)); do wait -n; done
 done
 wait
@@ -70,7 +84,7 @@ fi
 t1=$(date +%s%N)
 
 # ---- inputs ------------------------------------------------------------------------------------
-cat "$src"/*.c > in/text                                   # ~100 KB of text with many lines
+cat "$src"/*.c > in/text                                   # ~110 KB of text with many lines
 printf 'line one\n\tcontrol\x01\x7f\xff bytes\n12345\n-17 minus\n%0200d\nno newline at end' 7 > in/mixed
 awk 'BEGIN { for (i = 0; i < 3000; ++i) printf "%d %s\n", i * 7919 % 1000, (i % 3 ? "abc" : "Hello, World") }' > in/lines
 : > in/empty
@@ -134,6 +148,8 @@ funcptr_varargs|funcptr_varargs|O2|same|empty||
 funcptr_varargs_O0|funcptr_varargs|O0|same|empty||
 strings_F|strings|F|same|empty||
 wordfreq|wordfreq|O2|same|text||
+cpp_stl|cpp_stl|O2|same|empty||
+cpp_iostream|cpp_iostream|O2|same|text||
 bignum|bignum|O2|same|empty||
 bignum_O0|bignum|O0|same|empty||
 float_roundtrip|float_roundtrip|O2|same|empty||
@@ -235,9 +251,9 @@ run_case() {
   if [[ -z $total ]]; then
     bad "$id: --stats printed no fuel: $(tail -n 3 "$r.ipvm.all" | head -c 300)"
   else
-    slice=$((total / 3 + 1))
+    slice=$((total / 2 + 1))
     local points="1 $((total / 2)) $((total - total / 50 - 1))"
-    [[ $variant == O2 && $total -lt 500000000 ]] || points=$((total / 2))  # long runs: midway only
+    [[ $variant == O2 && $total -lt 300000000 ]] || points=$((total / 2))  # long runs: midway only
     for first in $points; do
       ((first >= 1)) || continue
       alt_engine=$((first == total / 2)) chain "$r.chain$first" "$first" "$slice" "$wasm" "$env" "${args[@]}" < "in/$input"
