@@ -294,6 +294,12 @@ cat in/mixed | chain run/pipe_chain "$first" "$first" bin/stdin_fgets.O2.wasm ""
 d=$(describe_diff run/fgets_mixed.ipvm run/pipe_chain)
 if [[ -z $d ]]; then ok; else bad "fgets_mixed over a pipe, suspended at $first:$d"; fi
 
+# A slow writer: stdin reads return short counts mid-line, which must not look like end of input.
+slow() { printf 'ab'; sleep 0.2; printf 'c\nd'; sleep 0.2; printf 'e\n'; }
+slow | bin/stdin_fgets.native > run/slow.native.out 2>&1
+slow | "$ipvm" wasm run bin/stdin_fgets.O2.wasm > run/slow.ipvm.out 2>&1
+same_files run/slow.native.out run/slow.ipvm.out && ok || bad "stdin_fgets from a slow pipe: $(diff run/slow.native.out run/slow.ipvm.out | head -c 300)"
+
 # Many small slices: snapshots taken at ~40 different points of one run.
 total=$(fuel_of run/snprintf_edge.ipvm.stats)
 max_steps=60 chain run/fine_chain $((total / 40)) $((total / 40)) bin/snprintf_edge.O2.wasm "" < /dev/null
