@@ -284,21 +284,11 @@ uint32_t Wasi::fd_tell(Memory*, uint32_t fd, uint32_t) {
   return open(fd) ? wasi_errno::kSpipe : wasi_errno::kBadf;
 }
 
-// wasi-libc's isatty() is "a character device without seek/tell rights", and its stdout is line
-// buffered only on a tty. Given and captured streams are pipes, so they are reported as filetype
-// unknown (0), and stdout is fully buffered as in a native program writing into a pipe (output
-// not flushed before _Exit or a trap is lost there too). A passed-through stream is a character
-// device exactly when the process's own descriptor is a terminal.
-uint8_t Wasi::filetype(uint32_t fd) const {
-  bool passthrough = fd == 0 ? s_.stdin_passthrough : s_.output_passthrough;
-  return passthrough && ::isatty(static_cast<int>(fd)) ? 2 : 0;
-}
-
 uint32_t Wasi::fd_fdstat_get(Memory* m, uint32_t fd, uint32_t ret) {
   if (!open(fd)) return wasi_errno::kBadf;
   if (!m || !m->in_bounds(ret, 24)) return wasi_errno::kFault;
   uint8_t st[24] = {};
-  st[0] = filetype(fd);
+  st[0] = 2;  // character device
   st[2] = uint8_t(s_.fd_flags[fd]);
   st[3] = uint8_t(s_.fd_flags[fd] >> 8);
   // rights_base: fd_read (bit 1) for stdin, fd_write (bit 6) for stdout/stderr, plus
@@ -320,7 +310,7 @@ uint32_t Wasi::fd_filestat_get(Memory* m, uint32_t fd, uint32_t ret) {
   if (!open(fd)) return wasi_errno::kBadf;
   if (!m || !m->in_bounds(ret, 64)) return wasi_errno::kFault;
   uint8_t st[64] = {};
-  st[16] = filetype(fd);  // filetype at offset 16
+  st[16] = 2;  // filetype at offset 16: character device
   m->write(ret, st, sizeof st);
   return wasi_errno::kSuccess;
 }

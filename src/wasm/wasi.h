@@ -9,9 +9,7 @@
 //   or (CLI) passed through to the process's stdout/stderr;
 // - clocks are virtual: they start at `clock_ns` and advance `clock_step_ns` on every read;
 // - random_get returns the ChaCha20 keystream of `random_seed`, continuing at `random_offset`;
-// - proc_exit ends the call with a Trap of kind kExit carrying the exit code;
-// - stdio is a pipe (filetype unknown, so wasi-libc fully buffers stdout as natively into a pipe),
-//   or a character device (a tty) where a passed-through process descriptor is a terminal.
+// - proc_exit ends the call with a Trap of kind kExit carrying the exit code.
 // No file descriptors besides 0, 1, 2 exist (no preopens). Every other preview1 import is linked
 // to a function that returns ENOSYS with the import's own signature, so no module fails to link
 // for want of a WASI function and no call aborts the host. Guest memory access is bounds-checked:
@@ -117,7 +115,6 @@ class Wasi {
   bool open(uint32_t fd) const { return fd < 3 && !(s_.closed_fds & (1u << fd)); }
   void emit(uint32_t fd, const uint8_t* data, uint64_t n);
   uint64_t tick();  // reads the virtual clock and advances it
-  uint8_t filetype(uint32_t fd) const;  // of stdio fd: 2 (character device) for a terminal, else 0
 
   WasiState s_;
 };

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   if (!strcmp(mode, "exit")) exit(code);
   if (!strcmp(mode, "_Exit")) {
     fflush(stdout);
-    printf(" this buffered line is lost\n");  // stdout is a pipe here: fully buffered
+    printf(" this buffered tail is lost");  // no newline: lost even if stdout is a tty
     _Exit(code);
   }
   if (!strcmp(mode, "deep")) {

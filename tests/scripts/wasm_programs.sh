@@ -72,7 +72,7 @@ build_one() {  # build_one FILE: writes bin/NAME.native, bin/NAME.O2.wasm[, .O0.
 t0=$(date +%s%N)
 for c in "$src"/*.cpp "$src"/*.c; do  # the slow C++ builds first
   name=$(basename "${c%.*}")
-  [[ $name == reactor_exports ]] && continue  # freestanding, built below
+  [[ $name == reactor_* ]] && continue  # reactors, built below
   [[ $c == *.cpp && $cxx_ok == 0 ]] && continue
   { build_one "$c" || echo "$name" >> build-failures; } &
   while (($(jobs -rp | wc -l) >= 2)); do wait -n; done
@@ -315,6 +315,34 @@ if [[ -z $d ]]; then ok; else bad "lz_text with --fuel $total (exactly enough):$
 fuel_flag=$((total - 1)) chain run/fuel_short $((total / 3)) $((total / 3)) bin/lz_compress.O2.wasm "" - < in/text
 expect_eq "lz_text with --fuel $((total - 1)): exit" "$(cat run/fuel_short.rc)" 1
 expect_match "lz_text with --fuel $((total - 1)): trap" "$(tail -n 1 run/fuel_short.err)" '^ipvm: trap: out of fuel in '
+
+# A WASI reactor's export: _initialize first, every line it prints, then its result; the same when
+# the call is suspended and resumed.
+if "$wasm_cc" --target=wasm32-wasi -O2 -mexec-model=reactor "$src/reactor_wasi.c" -o bin/reactor_wasi.wasm 2> bin/reactor_wasi.log; then
+  "$ipvm" wasm run bin/reactor_wasi.wasm --invoke greet 3 > run/greet.out 2> run/greet.err
+  expect_eq "reactor greet: exit" "$?" 0
+  expect_eq "reactor greet: stdout" "$(cat run/greet.out)" "$(printf 'hello 0\nhello 1\nhello 2\n6')"
+  expect_eq "reactor greet: stderr" "$(cat run/greet.err)" "greeted 3"
+  expect_eq "reactor average" "$("$ipvm" wasm run bin/reactor_wasi.wasm --invoke average 1001)" "250"
+  "$ipvm" wasm run bin/reactor_wasi.wasm --invoke greet 300 --stats > run/greet300.out 2> run/greet300.all
+  split_stats run/greet300
+  echo 0 > run/greet300.rc
+  total=$(fuel_of run/greet300.stats)
+  "$ipvm" wasm run bin/reactor_wasi.wasm --invoke greet 300 --suspend-after $((total / 3)) --snapshot run/greet.1.car \
+    > run/greet_chain.out 2> run/greet_chain.err
+  rc=$?
+  for k in 1 2 3; do
+    [[ $rc == 75 ]] || break
+    "$ipvm" wasm resume run/greet.$k.car --suspend-after $((total / 3)) --snapshot run/greet.$((k + 1)).car \
+      >> run/greet_chain.out 2>> run/greet_chain.err
+    rc=$?
+  done
+  echo $rc > run/greet_chain.rc
+  d=$(describe_diff run/greet300 run/greet_chain)
+  if [[ -z $d ]]; then ok; else bad "reactor greet 300 suspended every $((total / 3)) fuel:$d"; fi
+else
+  bad "build reactor_wasi: $(head -c 300 bin/reactor_wasi.log)"
+fi
 
 # Freestanding exports (no WASI): `ipvm wasm run --invoke` against wabt's wasm-interp, if present.
 if command -v wasm-interp > /dev/null && command -v python3 > /dev/null; then

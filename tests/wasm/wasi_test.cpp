@@ -99,7 +99,7 @@ TEST_F(WasiTest, ReadGivenStdinInPieces) {
 TEST_F(WasiTest, StdioDescriptors) {
   Wasi w;
   ASSERT_EQ(w.fd_fdstat_get(&mem, 1, 0), E::kSuccess);
-  EXPECT_EQ(mem.data()[0], 0);  // given/captured stdio is not a terminal (wasi-libc: isatty 0)
+  EXPECT_EQ(mem.data()[0], 2);  // character device
   EXPECT_NE(u64(8) & (1u << 6), 0u);  // fd_write right
   EXPECT_EQ(w.fd_fdstat_get(&mem, 3, 0), E::kBadf);
   EXPECT_EQ(w.fd_fdstat_get(&mem, 1, 65530), E::kFault);
