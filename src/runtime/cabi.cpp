@@ -452,6 +452,14 @@ class Lifter {
 
   Result<Value> sequence(const WitType& t, uint32_t ptr, uint32_t len, const std::string& where) {
     if (t.kind == WitKind::kString || t.element->kind == WitKind::kU8) {
+      // The extent is checked before the buffer is allocated: a hostile length is an error, not
+      // a 4 GiB allocation.
+      if (static_cast<uint64_t>(ptr) + len > std::numeric_limits<uint32_t>::max())
+        return failf("abi", "{}: {} bytes at {:#x} run past guest memory", where, len, ptr);
+      if (len) {
+        uint8_t probe;
+        IPVM_TRY_STATUS(guest_.read(ptr + len - 1, std::span<uint8_t>(&probe, 1)));
+      }
       Bytes buf(len);
       if (len) IPVM_TRY_STATUS(guest_.read(ptr, buf));
       if (t.kind == WitKind::kList) return Value::bytes(std::move(buf));

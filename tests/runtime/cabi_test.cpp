@@ -150,6 +150,26 @@ TEST(Cabi, FlatVariantsRoundTrip) {
   EXPECT_EQ(*v, ok);
 }
 
+// Found by fuzz_wit_cabi: a string or list<u8> result of length near 4 GiB was allocated before
+// guest memory was read, so a hostile guest could make the host allocate 4 GiB per task.
+TEST(Cabi, HugeStringAndBytesLengthsFailBeforeAllocating) {
+  for (const char* text : {"func() -> string", "func() -> list<u8>"}) {
+    FakeGuest g(4096);
+    auto f = sig(text);
+    uint32_t area = *g.realloc(0, 0, 4, 8);
+    for (uint32_t len : {0xf7f7f7f7u, 0xffffffffu, 4096u}) {
+      uint32_t fields[2] = {16, len};
+      ASSERT_TRUE(g.write(area, ByteView(reinterpret_cast<uint8_t*>(fields), 8)));
+      uint64_t results[1] = {area};
+      auto v = lift_results(f, results, g);
+      ASSERT_FALSE(v) << text << " " << len;
+      const std::string& m = v.error().message;
+      EXPECT_TRUE(m.find("out of bounds") != std::string::npos || m.find("past guest memory") != std::string::npos)
+          << m;
+    }
+  }
+}
+
 TEST(Cabi, HostileGuestResultsAreErrors) {
   FakeGuest g(4096);
   auto f = sig("func() -> list<u32>");
