@@ -231,7 +231,9 @@ Result<TaskOutcome> Executor::run_one(const std::shared_ptr<const ucan::Invocati
   auto limits = parse_limits(inv->meta, options_.default_limits);
   if (!limits) return finish(error_out(errname::kInvalidTask, limits.error().message), std::nullopt);
   // A memo hit means these very {cmd, args} parsed and ran before, so they need no parsing now.
-  if (memo_hit) return outcome(memo_hit, true);
+  // Fuel is deterministic: an answer that used more than this invocation allows is not its answer
+  // (running it would run out of fuel, and `ipvm call --verify` would say so), so it runs.
+  if (memo_hit && memo_hit->fuel() <= limits->fuel) return outcome(memo_hit, true);
   auto task = parse_wasm_task(inv->args);
   if (!task) return finish(error_out(errname::kInvalidTask, task.error().message), std::nullopt);
   meta.emplace_back("mod", ipld::Value::link(task->module));
