@@ -16,6 +16,7 @@
 
 #include "base/ellipsis.h"
 #include "base/file.h"
+#include "cli/decimal.h"
 #include "cli/context.h"
 #include "ipld/dag_cbor.h"
 #include "ipld/dag_json.h"
@@ -158,9 +159,12 @@ void add_call(CLI::App& app, Context& ctx) {
   cmd->add_option("FUNC", o->fun, "The exported function")->required();
   cmd->add_option("ARG", o->args, "Arguments as DAG-JSON literals: 41, 1.5, '\"text\"', '{\"/\": {\"bytes\": \"...\"}}'");
   cmd->add_option("--sig", o->sig, "WIT signature for the canonical ABI, e.g. 'func(a: string, b: string) -> string'");
-  cmd->add_option("--fuel", o->fuel, fmt::format("Fuel limit (default {})", runtime::kDefaultFuel));
-  cmd->add_option("--memory", o->memory, fmt::format("Memory limit in bytes (default {})", runtime::kDefaultMemory));
-  cmd->add_option("--time", o->time_ms, fmt::format("Time limit in milliseconds (default {})", runtime::kDefaultTimeMs));
+  cmd->add_option("--fuel", o->fuel, fmt::format("Fuel limit (default {})", runtime::kDefaultFuel))
+      ->transform(decimal_u64());
+  cmd->add_option("--memory", o->memory, fmt::format("Memory limit in bytes (default {})", runtime::kDefaultMemory))
+      ->transform(decimal_u64());
+  cmd->add_option("--time", o->time_ms, fmt::format("Time limit in milliseconds (default {})", runtime::kDefaultTimeMs))
+      ->transform(decimal_u64());
   cmd->add_flag("--no-cache", o->no_cache, "Run even if a stored receipt answers the task");
   cmd->add_flag("--verify", o->verify, "Run again and check the output and fuel match the receipt");
   cmd->add_flag("--json", o->json, "Print the whole receipt as DAG-JSON instead of the output");

@@ -103,5 +103,14 @@ expect_error "show a bad CID" "invalid CID 'nope'" ipvm receipt show nope
 expect_error "a missing command names the choices" "'ipvm receipt' needs a command: one of show, verify" ipvm receipt
 expect_error "an unknown command names the choices" "'ipvm' needs a command: one of .*call, invoke, run, receipt" ipvm bogus
 
+# ---- limits are plain decimal (CLI11 alone would wrap -1 to 2^64-1 and read 010 as octal) ----
+expect_error "a negative fuel limit" "--fuel: must be a non-negative decimal integer, not '-1'" \
+  ipvm call "$ex/add_one.wasm" add_one 41 --fuel -1
+expect_error "a memory limit past 2^64-1" "--memory: '99999999999999999999' is larger than 2\^64-1" \
+  ipvm call "$ex/add_one.wasm" add_one 41 --memory 99999999999999999999
+expect_error "a hex time limit" "--time: must be a non-negative decimal integer, not '0x10'" \
+  ipvm call "$ex/add_one.wasm" add_one 41 --time 0x10
+expect_eq "a zero-padded fuel limit is decimal" "$(ipvm call "$ex/add_one.wasm" add_one 41 --fuel 0100 --no-cache 2>/dev/null)" "42"
+
 echo "cli_runtime_edges: $((checks - failures))/$checks checks passed"
 [ "$failures" -eq 0 ]
