@@ -52,10 +52,15 @@ class Execution {
   // Runs (kReady) or continues (kSuspended) the call until it returns, traps or suspends again.
   // Calling run() on a finished Execution returns its last outcome.
   Outcome run();
-  // Adds to the remaining budget (typically before continuing a call suspended for fuel).
-  void add_fuel(uint64_t fuel) { fuel_left_ += static_cast<int64_t>(fuel); }
-  // Sets the remaining budget to exactly `fuel`.
-  void set_fuel(uint64_t fuel) { fuel_left_ = static_cast<int64_t>(fuel); }
+  // Adds to the remaining budget (typically before continuing a call suspended for fuel). Budgets
+  // saturate at kUnlimitedFuel, so a huge one never wraps into a negative (exhausted) budget.
+  void add_fuel(uint64_t fuel) {
+    constexpr auto kMax = static_cast<int64_t>(kUnlimitedFuel);
+    const int64_t sum = fuel_left_ + static_cast<int64_t>(fuel < kUnlimitedFuel ? fuel : kUnlimitedFuel);
+    fuel_left_ = sum < kMax ? sum : kMax;  // both terms are at most 2^62: no overflow
+  }
+  // Sets the remaining budget to exactly `fuel` (at most kUnlimitedFuel).
+  void set_fuel(uint64_t fuel) { fuel_left_ = static_cast<int64_t>(fuel < kUnlimitedFuel ? fuel : kUnlimitedFuel); }
 
   State state() const { return state_; }
   uint64_t fuel_used() const { return fuel_used_; }

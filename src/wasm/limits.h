@@ -21,7 +21,9 @@ inline constexpr uint64_t kUnlimitedFuel = uint64_t{1} << 62;
 struct CallLimits {
   uint64_t fuel = kUnlimitedFuel;
   bool suspend_on_fuel = false;           // exhausted fuel suspends instead of trapping
-  uint32_t max_call_depth = 20000;        // wasm frames; deeper: "call stack exhausted"
+  // Wasm frames; deeper: "call stack exhausted". As deep as a native C program gets on an 8 MiB
+  // stack; the frames live on the heap (16 bytes each), and max_stack_slots bounds the rest.
+  uint32_t max_call_depth = 1'000'000;
   uint32_t max_stack_slots = 1u << 22;    // 64-bit value-stack slots (locals + operands)
   uint32_t max_memory_pages = kMaxPages;  // memory.grow beyond this fails (returns -1)
   uint32_t max_table_elements = 10'000'000;  // table.grow beyond this fails (returns -1)

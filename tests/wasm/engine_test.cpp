@@ -230,6 +230,28 @@ TEST_F(Fixture, SuspendAndResumeGiveTheSameResult) {
   EXPECT_EQ(out.fuel_used, whole.fuel_used);
 }
 
+TEST_F(Fixture, HugeFuelBudgetsSaturateInsteadOfWrapping) {
+  // A budget of 2^63 or more once became a negative (exhausted) int64: "out of fuel" at once.
+  for (uint64_t budget : {uint64_t{1} << 63, ~uint64_t{0}}) {
+    CallLimits lim;
+    lim.suspend_on_fuel = true;
+    lim.fuel = 10;
+    auto ex = store.begin(instance->func("sum"), std::vector<Value>{Value::i32(100)}, lim);
+    ASSERT_TRUE(ex);
+    Outcome out = (*ex)->run();
+    ASSERT_TRUE(out.suspended());
+    (*ex)->add_fuel(budget);
+    EXPECT_EQ((*ex)->fuel_left(), kUnlimitedFuel);
+    EXPECT_TRUE((*ex)->run().ok());
+    auto again = store.begin(instance->func("sum"), std::vector<Value>{Value::i32(100)}, lim);
+    ASSERT_TRUE(again);
+    ASSERT_TRUE((*again)->run().suspended());
+    (*again)->set_fuel(budget);
+    EXPECT_EQ((*again)->fuel_left(), kUnlimitedFuel);
+    EXPECT_TRUE((*again)->run().ok());
+  }
+}
+
 TEST_F(Fixture, DeadlineStopsAnInfiniteLoop) {
   CallLimits lim;
   lim.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(30);
