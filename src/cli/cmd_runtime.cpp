@@ -212,7 +212,8 @@ void add_invoke(CLI::App& app, Context& ctx) {
                                      "\"add_one\", \"params\": [41]}'")->required();
   cmd->add_option("--sub", o->sub, "Subject DID (default: this node's DID)");
   cmd->add_option("--aud", o->aud, "Executor DID, when it is not the subject");
-  cmd->add_option("--proof", o->proofs, "A delegation file, root first (repeat); also stored in the node's store");
+  cmd->add_option("--proof", o->proofs, "A delegation file, root first (repeat); also stored in the node's store")
+      ->allow_extra_args(false);  // one file per --proof: a file after it is not another proof
   cmd->add_option("--meta", o->meta, "Meta map as DAG-JSON, e.g. '{\"fuel\": 100000}'");
   cmd->add_option("--nonce", o->nonce, "'empty' (a pure, memoizable task; default for /wasm/run) or 'random' "
                                        "(default for other commands)");
@@ -291,7 +292,8 @@ void add_run(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("run", "Run the invocations in FILE (one envelope, or a list); prints each receipt's "
                                         "out as DAG-JSON on stdout and a status line on stderr (exit code 1 if any is an error receipt)");
   cmd->add_option("FILE", o->file, "Invocation file (DAG-CBOR envelope, or a DAG-CBOR/DAG-JSON list of them)")->required();
-  cmd->add_option("--proof", o->proofs, "Delegation files the invocations' prf name (repeat)");
+  cmd->add_option("--proof", o->proofs, "Delegation files the invocations' prf name (repeat)")
+      ->allow_extra_args(false);  // `ipvm run --proof D FILE`: FILE is the invocation, not a proof
   cmd->add_flag("--no-cache", o->no_cache, "Run even if a stored receipt answers the task");
   cmd->add_flag("--json", o->json, "Print whole receipts as DAG-JSON");
   cmd->callback([o, &ctx] {

@@ -49,6 +49,8 @@ ipvm delegate --to "$other_did" --cmd /wasm/run -o "$work/dlg.cbor" >/dev/null
 ipvm --home "$other_home" invoke --cmd /wasm/run --sub "$(ipvm key show)" --proof "$work/dlg.cbor" \
   --args "{\"mod\": {\"/\": \"$mod\"}, \"fun\": \"add_one\", \"params\": [30]}" -o "$work/delegated.cbor" >/dev/null
 expect_eq "delegated invocation runs without --proof" "$(ipvm run "$work/delegated.cbor" 2>/dev/null)" '{"ok":31}'
+# --proof takes one file: the invocation file after it is not swallowed as a second proof.
+expect_eq "run --proof D FILE" "$(ipvm run --proof "$work/dlg.cbor" "$work/delegated.cbor" 2>/dev/null)" '{"ok":31}'
 # One from a key this node never delegated to is still refused.
 ipvm --home "$work/third" key init >/dev/null 2>&1
 ipvm --home "$work/third" invoke --cmd /wasm/run --sub "$(ipvm key show)" --proof "$work/dlg.cbor" \
@@ -76,6 +78,8 @@ ipvm delegate --to "$other_did" --cmd /wasm/run -o "$work/dlg.cbor" >/dev/null
 ipvm --home "$other_home" invoke --cmd /wasm/run --sub "$(ipvm key show)" --proof "$work/dlg.cbor" \
   --args "{\"mod\": {\"/\": \"$mod\"}, \"fun\": \"add_one\", \"params\": [30]}" -o "$work/delegated.cbor" >/dev/null
 expect_eq "delegated invocation runs without --proof" "$(ipvm run "$work/delegated.cbor" 2>/dev/null)" '{"ok":31}'
+# --proof takes one file: the invocation file after it is not swallowed as a second proof.
+expect_eq "run --proof D FILE" "$(ipvm run --proof "$work/dlg.cbor" "$work/delegated.cbor" 2>/dev/null)" '{"ok":31}'
 # One from a key this node never delegated to is still refused.
 ipvm --home "$work/third" key init >/dev/null 2>&1
 ipvm --home "$work/third" invoke --cmd /wasm/run --sub "$(ipvm key show)" --proof "$work/dlg.cbor" \
