@@ -12,6 +12,7 @@
 
 #include "base/bytes.h"
 #include "base/file.h"
+#include "cli/decimal.h"
 #include "cli/context.h"
 #include "wasm/decoder.h"
 #include "wasm/engine.h"
@@ -343,18 +344,6 @@ void spectest_command(Context& ctx, const std::vector<std::string>& files, bool 
 
 }  // namespace
 
-// CLI11 reads unsigned options with strtoull in base 0, so "-1" would wrap to 2^64-1 and "010" be
-// octal: fuel, suspension points and clock starts must be plain decimal (leading zeros dropped).
-const CLI::Validator kDecimal(
-    [](std::string& s) {
-      if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
-        return "must be a non-negative decimal integer, not '" + s + "'";
-      s.erase(0, std::min(s.find_first_not_of('0'), s.size() - 1));
-      if (s.size() > 20 || (s.size() == 20 && s > "18446744073709551615")) return "'" + s + "' is larger than 2^64-1";
-      return std::string();
-    },
-    "UINT");
-
 void register_wasm_commands(CLI::App& app, Context& ctx) {
   auto* wasm = app.add_subcommand("wasm", "WebAssembly: validate, run, resume, spectest");
   wasm->require_subcommand(1);
@@ -381,7 +370,7 @@ void register_wasm_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("args", o->args, "arguments: of the export with --invoke, else the WASI program's (after --)");
     cmd->add_option("--invoke", o->invoke, "call this export with ARGS (parsed by its parameter types) and print its results");
     auto* fuel = cmd->add_option("--fuel", o->fuel, "fuel budget for the call (trap 'out of fuel' when exhausted)")
-                     ->transform(kDecimal);
+                     ->transform(decimal_u64());
     cmd->add_flag("--stats", o->flags.stats, "print fuel used and time to stderr");
     // One value per --env: a vector option would otherwise also swallow the arguments after it and
     // take the `--` that starts the WASI args as the end of its own list.
@@ -389,9 +378,9 @@ void register_wasm_commands(CLI::App& app, Context& ctx) {
     cmd->add_option("--seed", o->flags.seed_hex, "WASI random_get seed: 64 hex digits (default all zero)");
     auto* clock = cmd->add_option("--clock", o->clock_ns,
                                   "WASI virtual clock start, ns since the epoch (advances 1 ms per read)")
-                      ->transform(kDecimal);
+                      ->transform(decimal_u64());
     auto* sa = cmd->add_option("--suspend-after", o->suspend_after, "suspend the call after this much fuel (exit 75)")
-                   ->transform(kDecimal);
+                   ->transform(decimal_u64());
     cmd->add_option("--snapshot", o->flags.snapshot, "where to write the snapshot (a CAR file) when suspended");
     cmd->callback([&ctx, o, fuel, sa, clock] {
       if (fuel->count()) o->flags.fuel = o->fuel;
@@ -411,10 +400,10 @@ void register_wasm_commands(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<Opts>();
     cmd->add_option("car", o->snapshot, "the snapshot (.car) to continue")->required();
     auto* fuel = cmd->add_option("--fuel", o->fuel, "fuel budget for the rest of the call (default: the snapshot's)")
-                     ->transform(kDecimal);
+                     ->transform(decimal_u64());
     cmd->add_flag("--stats", o->flags.stats, "print fuel used and time to stderr");
     auto* sa = cmd->add_option("--suspend-after", o->suspend_after, "suspend again after this much fuel (exit 75)")
-                   ->transform(kDecimal);
+                   ->transform(decimal_u64());
     cmd->add_option("--snapshot", o->flags.snapshot, "where to write the next snapshot");
     cmd->callback([&ctx, o, fuel, sa] {
       if (fuel->count()) o->flags.fuel = o->fuel;

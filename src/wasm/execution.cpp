@@ -12,11 +12,6 @@ namespace {
 
 constexpr size_t kInitialStackSlots = 128;  // grows on demand (the interpreter doubles it); 1 KiB stays in malloc's per-thread cache
 
-int64_t clamp_fuel(uint64_t fuel) {
-  return fuel > static_cast<uint64_t>(kUnlimitedFuel) ? static_cast<int64_t>(kUnlimitedFuel)
-                                                     : static_cast<int64_t>(fuel);
-}
-
 std::vector<Value> collect_results(const FuncType& t, const uint64_t* slots) {
   std::vector<Value> out;
   out.reserve(t.results.size());
@@ -32,7 +27,7 @@ std::vector<Value> collect_results(const FuncType& t, const uint64_t* slots) {
 
 Execution::Execution(Store& store, Func* f, std::span<const Value> args, CallLimits limits)
     : store_(&store), entry_(f), limits_(limits), args_(args.begin(), args.end()) {
-  fuel_left_ = clamp_fuel(limits.fuel);
+  set_fuel(limits.fuel);
 }
 
 Execution Execution::restore(Store& store, Func* entry, CallLimits limits, std::vector<uint64_t> stack,
